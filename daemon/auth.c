@@ -1,0 +1,167 @@
+#include "auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deskd.h"
+#include "dk_err.h"
+#include "http.h"
+#include "log.h"
+#include "secret.h"
+#include "store.h"
+
+/* Finds name=value in a Cookie header; copies value into out. */
+static bool cookie_value(const char *header, const char *name, char *out, size_t size)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+	while (p && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			size_t vlen = len - nlen - 1;
+			if (vlen >= size)
+				return false;
+			memcpy(out, p + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+static bool secret_shape_ok(const char *s)
+{
+	if (strlen(s) != SECRET_TEXT_LEN)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+int auth_resolve(struct req *r)
+{
+	char secret[SECRET_TEXT_LEN + 8];
+	const char *authz = http_header(r, "Authorization");
+	const char *cookie = http_header(r, "Cookie");
+	bool by_cookie = false;
+
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7) || strlen(authz + 7) >= sizeof secret)
+			return -1;
+		snprintf(secret, sizeof secret, "%s", authz + 7);
+	} else if (cookie && cookie_value(cookie, AUTH_COOKIE, secret, sizeof secret)) {
+		by_cookie = true;
+	} else {
+		return 0; /* nobody */
+	}
+	if (!secret_shape_ok(secret))
+		return -1;
+
+	uint8_t key[32];
+	secret_sha256(secret, strlen(secret), key);
+	struct store_txn *txn;
+	if (store_txn_begin(r->d->store, false, &txn))
+		return -1;
+	int rc = store_session_get(txn, key, &r->session);
+	if (rc == 0)
+		rc = store_user_get(txn, r->session.user_id, &r->user);
+	store_txn_abort(txn);
+	if (rc)
+		goto refuse;
+	if (r->session.kind != (by_cookie ? SESSION_BROWSER : SESSION_API_TOKEN))
+		goto refuse;
+	if (r->session.expires_ms && r->session.expires_ms <= deskd_now_ms(r->d))
+		goto refuse;
+	if (r->user.disabled)
+		goto refuse;
+	memcpy(r->session_key, key, sizeof key);
+	r->authed = true;
+	r->by_cookie = by_cookie;
+	r->who.user_id = r->user.id;
+	r->who.org_id = r->user.org_id;
+	r->who.role = r->user.role;
+	return 0;
+refuse:
+	session_free(&r->session);
+	user_free(&r->user);
+	memset(&r->session, 0, sizeof r->session);
+	memset(&r->user, 0, sizeof r->user);
+	return -1;
+}
+
+bool auth_csrf_ok(struct req *r)
+{
+	if (!r->by_cookie)
+		return true;
+	const char *sent = http_header(r, "X-CSRF-Token");
+	return sent && r->session.csrf && secret_equal(sent, r->session.csrf);
+}
+
+struct session_write {
+	uint8_t key[32];
+	struct session s;
+};
+
+static int put_session(struct store_txn *txn, void *arg)
+{
+	struct session_write *w = arg;
+	return store_session_put(txn, w->key, &w->s);
+}
+
+static void set_cookie(struct req *r, const char *value, long max_age)
+{
+	char cookie[256];
+	char age[32] = "";
+	if (max_age >= 0)
+		snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", AUTH_COOKIE,
+		 value, age, r->d->cfg.cookie_secure ? "; Secure" : "");
+	http_add_header(r, "Set-Cookie", cookie);
+}
+
+int auth_session_start(struct req *r, const struct user *u, bool remember, char *csrf_out)
+{
+	char secret[SECRET_TEXT_LEN + 1];
+	struct session_write w;
+	memset(&w, 0, sizeof w);
+	if (secret_new(secret) || secret_new(csrf_out))
+		return DK_ERR_IO;
+	int64_t now = deskd_now_ms(r->d);
+	int64_t life_ms = remember ? (int64_t)r->d->cfg.remember_days * 86400000
+				   : (int64_t)r->d->cfg.session_hours * 3600000;
+	secret_sha256(secret, strlen(secret), w.key);
+	w.s.version = RECORD_VERSION;
+	w.s.kind = SESSION_BROWSER;
+	w.s.user_id = u->id;
+	w.s.csrf = csrf_out;
+	w.s.created_ms = now;
+	w.s.expires_ms = now + life_ms;
+	w.s.remember = remember;
+	int rc = store_write(r->d->store, put_session, &w);
+	if (rc)
+		return rc;
+	deskd_session_timer_arm(r->d, w.s.expires_ms);
+	set_cookie(r, secret, remember ? (long)(life_ms / 1000) : -1);
+	return 0;
+}
+
+static int del_session(struct store_txn *txn, void *arg)
+{
+	return store_session_del(txn, arg);
+}
+
+int auth_session_end(struct req *r)
+{
+	int rc = store_write(r->d->store, del_session, r->session_key);
+	if (rc && rc != DK_ERR_NOTFOUND)
+		return rc;
+	set_cookie(r, "", 0);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * deskd configuration: defaults, then the INI file (--config), then the
+ * command line. Every option is documented in docs/CONFIGURATION.md and
+ * deskd.conf.example.
+ */
+#ifndef DESKD_CONFIG_H
+#define DESKD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config {
+	char listen[128];        /* ADDR:PORT; port 0 picks a free one */
+	char ticket_prefix[16];  /* references are PREFIX-N */
+	char log_level[16];
+	size_t max_body_bytes;   /* JSON request bodies */
+	size_t max_header_bytes;
+	int idle_timeout_s;      /* idle keep-alive and slow requests */
+	int backlog;
+	/* passwords: scrypt cost, stored in every hash */
+	uint32_t scrypt_n;
+	uint8_t scrypt_r;
+	uint8_t scrypt_p;
+	int hash_threads;        /* workers that hash passwords off the loop */
+	int hash_queue;          /* waiting hash jobs before 503 */
+	int session_hours;       /* browser session lifetime */
+	int remember_days;       /* "remember me" lifetime */
+	bool cookie_secure;      /* set when deskd is served over TLS */
+};
+
+void config_defaults(struct config *c);
+/* Reads an INI file over the current values. 0, or -1 with a sentence in err
+ * (unknown key, bad value, unreadable file). */
+int config_load(struct config *c, const char *path, char *err, size_t err_size);
+/* Checks the values together: 0 or -1 with a sentence in err. */
+int config_check(const struct config *c, char *err, size_t err_size);
+
+#endif

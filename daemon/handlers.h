@@ -1,0 +1,20 @@
+/* Request handlers, one file per resource (h_*.c). Each answers through the
+ * http_reply_* helpers exactly once. */
+#ifndef DESKD_HANDLERS_H
+#define DESKD_HANDLERS_H
+
+struct req;
+
+void h_health(struct req *r);
+void h_session_create(struct req *r);
+void h_session_delete(struct req *r);
+void h_me(struct req *r);
+void h_tickets_list(struct req *r);
+void h_ticket_create(struct req *r);
+void h_ticket_get(struct req *r);
+void h_ticket_patch(struct req *r);
+void h_ticket_comment(struct req *r);
+void h_ticket_follow(struct req *r);
+void h_ticket_unfollow(struct req *r);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * The HTTP layer: one request entry with its guards in a fixed order
+ * (stopping, route, authentication, CSRF, role), the request context handed
+ * to handlers, and the reply helpers that write every answer, its security
+ * headers and the access-log line.
+ */
+#ifndef DESKD_HTTP_H
+#define DESKD_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "record.h"
+#include "validate.h"
+
+struct deskd;
+struct evhttp_request;
+struct route;
+
+struct req {
+	struct deskd *d;
+	struct evhttp_request *er;
+	const struct route *route;
+	char *path;          /* decoded path, owned */
+	char *param;         /* the {ref} segment of the path, owned, or NULL */
+	char *query;         /* raw query string, owned, or NULL */
+	char peer[64];
+	int64_t start_us;
+	bool want_msgpack;   /* Accept: application/msgpack */
+
+	/* who is asking: filled by the auth guard */
+	bool authed;
+	bool by_cookie;      /* browser session (needs CSRF on writes) */
+	struct user user;
+	struct principal who;
+	struct session session;
+	uint8_t session_key[32];
+
+	bool replied;
+	bool async;          /* answered later, from a callback */
+	int status;
+};
+
+/* Installs the request entry on d->http and binds d->cfg.listen. 0 or -1. */
+int http_start(struct deskd *d);
+
+/* Replies. Each sends the answer, logs the access line and frees r when the
+ * handler has gone async (a synchronous handler's r is freed by the entry). */
+void http_reply_json(struct req *r, int status, json_t *body /* reference stolen */);
+void http_reply_error(struct req *r, int status, const char *code, const char *message,
+		      const char *field);
+void http_reply_field_error(struct req *r, int status, const struct field_error *fe);
+/* Maps a dk_err to a status and code (404 not_found, 507 no_space, ...). */
+void http_reply_dk_error(struct req *r, int err);
+void http_reply_empty(struct req *r, int status);
+
+/* Adds a response header (before replying). */
+void http_add_header(struct req *r, const char *name, const char *value);
+/* Request header or NULL. */
+const char *http_header(struct req *r, const char *name);
+
+/* The JSON body of a request: checks Content-Type (415), size (413) and
+ * syntax (400), replying itself and returning NULL on any failure. */
+json_t *http_body_json(struct req *r);
+/* True (and replies 400) when the request carries a body it should not. */
+bool http_refuse_body(struct req *r);
+
+/* Marks r as answered later; the handler must call a reply function once. */
+void http_go_async(struct req *r);
+
+#endif

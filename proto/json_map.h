@@ -1,0 +1,38 @@
+/*
+ * JSON views of records (jansson). Each function returns a new reference the
+ * caller owns (json_decref), or NULL when out of memory. Secrets (password
+ * hashes, CSRF tokens) never appear in these views.
+ */
+#ifndef DESKD_JSON_MAP_H
+#define DESKD_JSON_MAP_H
+
+#include <jansson.h>
+
+#include "record.h"
+
+/* {"id","email","name","role","org_id","language","phone","created","disabled"} */
+json_t *user_to_json(const struct user *u);
+/* {"id","name","created","share_by_default"} */
+json_t *org_to_json(const struct org *o);
+/* {"ref","title","description","type","priority":"P1".."P4","status",
+ *  "status_category","channel","created","updated","closed"|null,
+ *  "org_id","requester_id","creator_id","assignee_id"|null,
+ *  "followers":[ids],"participants":[ids]}; prefix makes the reference. */
+json_t *ticket_to_json(const struct ticket *t, const char *prefix);
+/* {"seq","time","kind","actor_id","internal","from_support", and per kind
+ *  "body" | "field","old","new"} */
+json_t *ticket_event_to_json(const struct ticket_event *e);
+
+/* Times in JSON are RFC 3339 UTC strings with milliseconds:
+ * "2026-11-23T11:48:14.123Z". buf must hold 32 bytes. */
+void time_format_rfc3339(int64_t ms, char buf[32]);
+
+/* Every record as one JSON object with "kind" first, for deskctl dump; unlike
+ * the views above this includes everything stored (password hash too). */
+json_t *user_dump_json(const struct user *u);
+json_t *org_dump_json(const struct org *o);
+json_t *ticket_dump_json(const struct ticket *t);
+json_t *ticket_event_dump_json(const struct ticket_event *e);
+json_t *session_dump_json(const struct session *s, const char *key_hex);
+
+#endif

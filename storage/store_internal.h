@@ -1,0 +1,67 @@
+/*
+ * Internals shared by the files of storage/: the environment, the
+ * transaction wrapper and small helpers around LMDB calls. Nothing outside
+ * storage/ may include this header (or <lmdb.h>).
+ */
+#ifndef DESKD_STORE_INTERNAL_H
+#define DESKD_STORE_INTERNAL_H
+
+#ifndef DESKD_STORAGE_INTERNAL
+#error "store_internal.h is private to storage/"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "store.h"
+
+/* Longest key LMDB accepts with its default build (mdb_env_get_maxkeysize). */
+#define STORE_KEY_MAX 511
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+	char *dir;
+	size_t map_size;     /* current map size of this process's mapping */
+	size_t map_size_max;
+	int lock_fd;         /* DIR/deskd.lock while exclusive, else -1 */
+	bool read_only;
+	unsigned n_txn;      /* open transactions: the map may only grow at 0 */
+	bool writing;        /* a write transaction is open (LMDB allows one) */
+};
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;
+	bool write;
+	bool map_full;       /* a write hit MDB_MAP_FULL */
+	bool growable;       /* inside store_write, which grows the map and retries */
+};
+
+/* The one mapper from LMDB (and errno) codes to dk_err. Unexpected codes
+ * are logged once here with op; MDB_NOTFOUND and MDB_KEYEXIST are normal
+ * answers and never logged. MDB_MAP_FULL inside txn marks it for
+ * store_write's retry. txn may be NULL. */
+int store_err(struct store_txn *txn, int rc, const char *op);
+
+/* Thin wrappers: 0 or a mapped error. get: val points into the map and is
+ * valid until the txn ends. del: DK_ERR_NOTFOUND when the key is absent. */
+int store_get(struct store_txn *txn, enum store_db db, const void *key, size_t klen,
+	      MDB_val *val);
+int store_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,
+	      const void *val, size_t vlen, unsigned flags);
+int store_del(struct store_txn *txn, enum store_db db, const void *key, size_t klen);
+int store_cursor_open(struct store_txn *txn, enum store_db db, MDB_cursor **out);
+
+/* For a put without an old version: 0 when no record has this id yet,
+ * DK_ERR_EXISTS when one has (its index entries would be left behind). */
+int store_record_absent(struct store_txn *txn, enum store_db db, uint64_t id);
+
+/* Reads a u64 big-endian counter value; DK_ERR_CORRUPT when the size is
+ * wrong. */
+int store_val_u64(const MDB_val *val, uint64_t *out);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * Tickets, their timeline events, and the list and count indexes kept in
+ * step with them: each ticket is listed under (scope, bucket) entries and
+ * counted there by priority and by status.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "store_keys.h"
+#include "workflow.h"
+
+/* One list a ticket appears in. */
+struct entry {
+	uint8_t scope;
+	uint64_t scope_id;
+	uint8_t bucket;
+};
+
+/* Everything a ticket implies for the indexes. */
+struct entries {
+	struct entry *e;
+	size_t n;
+	char priority[8]; /* "P1".."P4" */
+	const char *status;
+};
+
+static bool scope_seen(const struct entry *e, size_t n, uint8_t scope, uint64_t scope_id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].scope == scope && e[i].scope_id == scope_id)
+			return true;
+	return false;
+}
+
+static int entries_build(const struct ticket *t, struct entries *out)
+{
+	uint8_t buckets[3];
+	size_t nb = 0, ns = 0, i, j;
+	struct entry *scopes;
+	enum status_category cat;
+
+	memset(out, 0, sizeof *out);
+	if (!t->status || !*t->status || strlen(t->status) > KEY_COUNT_VALUE_MAX)
+		return DK_ERR_INVALID;
+	cat = status_category(t->status);
+	buckets[nb++] = BUCKET_ALL;
+	buckets[nb++] = cat == CATEGORY_CLOSED ? BUCKET_CLOSED : BUCKET_OPEN;
+	if (cat == CATEGORY_RESOLVED)
+		buckets[nb++] = BUCKET_RESOLVED;
+
+	scopes = calloc(3 + t->n_participants, sizeof *scopes);
+	out->e = calloc((3 + t->n_participants) * nb, sizeof *out->e);
+	if (!scopes || !out->e) {
+		free(scopes);
+		free(out->e);
+		out->e = NULL;
+		return DK_ERR_NOMEM;
+	}
+	scopes[ns++] = (struct entry){ .scope = SCOPE_ALL, .scope_id = 0 };
+	scopes[ns++] = (struct entry){ .scope = SCOPE_ORG, .scope_id = t->org_id };
+	scopes[ns++] = (struct entry){ .scope = SCOPE_PARTY, .scope_id = t->requester_id };
+	/* a participant who is also the requester is listed once */
+	for (i = 0; i < t->n_participants; i++)
+		if (!scope_seen(scopes, ns, SCOPE_PARTY, t->participants[i]))
+			scopes[ns++] = (struct entry){ .scope = SCOPE_PARTY,
+						       .scope_id = t->participants[i] };
+	for (i = 0; i < ns; i++)
+		for (j = 0; j < nb; j++) {
+			out->e[out->n] = scopes[i];
+			out->e[out->n++].bucket = buckets[j];
+		}
+	free(scopes);
+	snprintf(out->priority, sizeof out->priority, "P%u", (unsigned)t->priority);
+	out->status = t->status;
+	return 0;
+}
+
+static bool entries_has(const struct entries *s, const struct entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->e[i].scope == e->scope && s->e[i].scope_id == e->scope_id &&
+		    s->e[i].bucket == e->bucket)
+			return true;
+	return false;
+}
+
+static const char *entries_value(const struct entries *s, char dim)
+{
+	return dim == 'p' ? s->priority : s->status;
+}
+
+static int list_set(struct store_txn *txn, const struct entry *e, uint64_t id, bool on)
+{
+	uint8_t k[KEY_LIST_LEN];
+	int rc;
+
+	key_list(k, e->scope, e->scope_id, e->bucket, id);
+	if (on)
+		return store_put(txn, DB_TICKET_LIST, k, sizeof k, "", 0, 0);
+	rc = store_del(txn, DB_TICKET_LIST, k, sizeof k);
+	return rc == DK_ERR_NOTFOUND ? 0 : rc;
+}
+
+/* Adds 1 or -1 to a count; a count that reaches zero is deleted. */
+static int count_add(struct store_txn *txn, const struct entry *e, char dim, const char *value,
+		     int delta)
+{
+	uint8_t k[KEY_COUNT_MAX], v8[8];
+	uint64_t cur = 0;
+	size_t klen;
+	MDB_val val;
+	int rc;
+
+	klen = key_count(k, e->scope, e->scope_id, e->bucket, dim, value);
+	if (klen == 0)
+		return DK_ERR_INVALID;
+	rc = store_get(txn, DB_TICKET_COUNTS, k, klen, &val);
+	if (rc == 0)
+		rc = store_val_u64(&val, &cur);
+	else if (rc == DK_ERR_NOTFOUND)
+		rc = 0;
+	if (rc)
+		return rc;
+	if (delta < 0) {
+		/* nothing to take away: the caller's old did not match storage */
+		if (cur == 0)
+			return 0;
+		if (--cur == 0)
+			return store_del(txn, DB_TICKET_COUNTS, k, klen);
+	} else {
+		cur++;
+	}
+	be64_put(v8, cur);
+	return store_put(txn, DB_TICKET_COUNTS, k, klen, v8, sizeof v8, 0);
+}
+
+/* Removes what only from implies and adds what only to implies. */
+static int index_move(struct store_txn *txn, uint64_t id, const struct entries *from,
+		      const struct entries *to)
+{
+	static const char dims[2] = { 'p', 's' };
+	size_t i, d;
+	int rc;
+
+	for (i = 0; i < from->n; i++) {
+		const struct entry *e = &from->e[i];
+		bool kept = entries_has(to, e);
+
+		if (!kept) {
+			rc = list_set(txn, e, id, false);
+			if (rc)
+				return rc;
+		}
+		for (d = 0; d < 2; d++) {
+			const char *v = entries_value(from, dims[d]);
+
+			if (kept && strcmp(v, entries_value(to, dims[d])) == 0)
+				continue;
+			rc = count_add(txn, e, dims[d], v, -1);
+			if (rc)
+				return rc;
+		}
+	}
+	for (i = 0; i < to->n; i++) {
+		const struct entry *e = &to->e[i];
+		bool had = entries_has(from, e);
+
+		if (!had) {
+			rc = list_set(txn, e, id, true);
+			if (rc)
+				return rc;
+		}
+		for (d = 0; d < 2; d++) {
+			const char *v = entries_value(to, dims[d]);
+
+			if (had && strcmp(v, entries_value(from, dims[d])) == 0)
+				continue;
+			rc = count_add(txn, e, dims[d], v, 1);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int store_ticket_get(struct store_txn *txn, uint64_t id, struct ticket *out)
+{
+	uint8_t k[KEY_ID_LEN];
+	MDB_val val;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (id == 0)
+		return DK_ERR_NOTFOUND;
+	rc = store_get(txn, DB_TICKETS, k, key_id(k, id), &val);
+	if (rc)
+		return rc;
+	rc = ticket_decode(val.mv_data, val.mv_size, out);
+	if (rc)
+		return rc;
+	out->id = id;
+	return 0;
+}
+
+int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct ticket *t)
+{
+	struct entries from = { 0 }, to = { 0 };
+	struct dk_buf buf = { 0 };
+	bool new_id = t->id == 0;
+	uint8_t k[KEY_ID_LEN];
+	int rc;
+
+	if (old && old->id != t->id)
+		return DK_ERR_INVALID;
+	rc = old ? 0 : store_record_absent(txn, DB_TICKETS, t->id);
+	if (rc)
+		return rc;
+	/* both entry sets first: a bad status fails before any write */
+	rc = entries_build(t, &to);
+	if (rc)
+		goto out;
+	if (old) {
+		rc = entries_build(old, &from);
+		if (rc)
+			goto out;
+	}
+	if (new_id) {
+		rc = store_seq_next(txn, "ticket", STORE_TICKET_FIRST - 1, &t->id);
+		if (rc)
+			goto out;
+	}
+	rc = ticket_encode(t, &buf);
+	if (rc)
+		goto out;
+	rc = store_put(txn, DB_TICKETS, k, key_id(k, t->id), buf.data, buf.len, 0);
+	if (rc)
+		goto out;
+	rc = index_move(txn, t->id, &from, &to);
+out:
+	if (rc && new_id)
+		t->id = 0;
+	dk_buf_free(&buf);
+	free(from.e);
+	free(to.e);
+	return rc;
+}
+
+int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_event *e)
+{
+	struct dk_buf buf = { 0 };
+	uint8_t k[KEY_EVENT_LEN];
+	int rc;
+
+	if (t->id == 0)
+		return DK_ERR_INVALID;
+	if (t->event_count == UINT32_MAX)
+		return DK_ERR_NOSPACE;
+	e->ticket_id = t->id;
+	e->seq = t->event_count + 1;
+	rc = ticket_event_encode(e, &buf);
+	if (rc)
+		goto out;
+	/* a stale t would overwrite a stored event: refuse instead */
+	rc = store_put(txn, DB_EVENTS, k, key_event(k, t->id, e->seq), buf.data, buf.len,
+		       MDB_NOOVERWRITE);
+	if (rc == 0)
+		t->event_count = e->seq;
+out:
+	dk_buf_free(&buf);
+	return rc;
+}
+
+int store_events_each(struct store_txn *txn, uint64_t ticket_id, store_event_fn fn, void *arg)
+{
+	uint8_t seek[KEY_EVENT_LEN];
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t tid;
+	uint32_t seq;
+	int rc, mrc;
+
+	rc = store_cursor_open(txn, DB_EVENTS, &c);
+	if (rc)
+		return rc;
+	k.mv_size = key_event(seek, ticket_id, 0);
+	k.mv_data = seek;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct ticket_event ev;
+
+		if (!key_event_parse(k.mv_data, k.mv_size, &tid, &seq) || tid != ticket_id)
+			break;
+		rc = ticket_event_decode(v.mv_data, v.mv_size, &ev);
+		if (rc)
+			goto out;
+		ev.ticket_id = tid;
+		ev.seq = seq;
+		rc = fn(&ev, arg);
+		ticket_event_free(&ev);
+		if (rc)
+			goto out;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "events_each");
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
+		      enum list_bucket bucket, uint64_t before_id, size_t limit,
+		      uint64_t *ids, size_t *n, bool *more)
+{
+	uint8_t prefix[KEY_LIST_PREFIX_LEN], seek[KEY_LIST_LEN];
+	uint64_t upper = before_id ? before_id - 1 : UINT64_MAX;
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id;
+	int rc, mrc;
+
+	*n = 0;
+	*more = false;
+	key_list_prefix(prefix, (uint8_t)scope, scope_id, (uint8_t)bucket);
+	key_list(seek, (uint8_t)scope, scope_id, (uint8_t)bucket, upper);
+	rc = store_cursor_open(txn, DB_TICKET_LIST, &c);
+	if (rc)
+		return rc;
+	/* position on the greatest key <= seek, then walk backwards */
+	k.mv_size = sizeof seek;
+	k.mv_data = seek;
+	mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	if (mrc == MDB_NOTFOUND)
+		mrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	else if (mrc == 0 && (k.mv_size != sizeof seek || memcmp(k.mv_data, seek, sizeof seek)))
+		mrc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+	while (mrc == 0 && key_list_parse(k.mv_data, k.mv_size, prefix, &id)) {
+		if (*n == limit) {
+			*more = true;
+			break;
+		}
+		ids[(*n)++] = id;
+		mrc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND) {
+		rc = store_err(txn, mrc, "ticket_list");
+		*n = 0;
+		*more = false;
+	}
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int store_ticket_counts(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
+			enum list_bucket bucket, store_count_fn fn, void *arg)
+{
+	uint8_t prefix[KEY_LIST_PREFIX_LEN];
+	char value[KEY_COUNT_VALUE_MAX + 1];
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t count;
+	char dim;
+	int rc, mrc;
+
+	key_list_prefix(prefix, (uint8_t)scope, scope_id, (uint8_t)bucket);
+	rc = store_cursor_open(txn, DB_TICKET_COUNTS, &c);
+	if (rc)
+		return rc;
+	k.mv_size = sizeof prefix;
+	k.mv_data = prefix;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < sizeof prefix || memcmp(k.mv_data, prefix, sizeof prefix) != 0)
+			break;
+		if (!key_count_parse(k.mv_data, k.mv_size, prefix, &dim, value) ||
+		    store_val_u64(&v, &count) != 0) {
+			rc = DK_ERR_CORRUPT;
+			goto out;
+		}
+		if (count == 0)
+			continue;
+		rc = fn(dim, value, count, arg);
+		if (rc)
+			goto out;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "ticket_counts");
+out:
+	mdb_cursor_close(c);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* Shared fixture and helpers of the storage unit tests. */
+#ifndef DESKD_TEST_STORE_H
+#define DESKD_TEST_STORE_H
+
+#include "test.h"
+
+#include "store.h"
+
+struct fx {
+	char *dir;
+	struct store *s;
+};
+
+/* setup: a fresh directory with a created store; teardown removes both. */
+int setup(void **state);
+int teardown(void **state);
+/* Opens dir or fails the test. */
+struct store *reopen(const char *dir, const struct store_opts *o);
+struct store_txn *begin(struct store *s, bool write);
+/* Records with every string set; free with user_free / ticket_free. */
+void user_init(struct user *u, const char *email);
+void ticket_init(struct ticket *t, uint64_t org, uint64_t requester, uint8_t prio,
+		 const char *status);
+/* Creates a ticket in its own transaction and returns its id. */
+uint64_t ticket_add(struct store *s, uint64_t org, uint64_t requester, uint8_t prio,
+		    const char *status);
+/* Ids of a list, newest first (at most 64). */
+size_t list(struct store *s, enum list_scope scope, uint64_t sid, enum list_bucket b,
+	    uint64_t *ids);
+/* Entries of a database. */
+uint64_t entries(struct store *s, enum store_db db);
+
+/* test_store_data.c */
+void test_seq(void **state);
+void test_users(void **state);
+void test_orgs(void **state);
+void test_ticket_ids(void **state);
+void test_ticket_lists(void **state);
+void test_ticket_pagination(void **state);
+void test_ticket_counts(void **state);
+void test_events(void **state);
+void test_sessions(void **state);
+void test_each_and_names(void **state);
+
+#endif

@@ -1,0 +1,826 @@
+/* Request validation, references, e-mail syntax, workflow table and the
+ * JSON views of records. */
+#include "test.h"
+
+#include "dk_err.h"
+#include "json_map.h"
+#include "record.h"
+#include "validate.h"
+#include "workflow.h"
+
+static json_t *parse(const char *text)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(text, JSON_DECODE_ANY, &jerr);
+
+	if (!v)
+		fail_msg("bad test JSON: %s: %s", text, jerr.text);
+	return v;
+}
+
+/* Parses text with fn and checks the field error and that the output was
+ * left zeroed. */
+#define PARSE_FAILS(fn, type, text, want_code, want_field)                   \
+	do {                                                                 \
+		type out_, zero_;                                            \
+		struct field_error err_;                                     \
+		json_t *body_ = parse(text);                                 \
+		memset(&zero_, 0, sizeof(zero_));                            \
+		assert_int_equal(fn(body_, &out_, &err_), DK_ERR_INVALID);   \
+		assert_string_equal(err_.code, (want_code));                 \
+		assert_string_equal(err_.field, (want_field));               \
+		assert_true(err_.message[0] != '\0');                        \
+		assert_memory_equal(&out_, &zero_, sizeof(out_));            \
+		json_decref(body_);                                          \
+	} while (0)
+
+#define create_fails(text, code, field) \
+	PARSE_FAILS(ticket_create_parse, struct ticket_create_input, text, code, field)
+#define patch_fails(text, code, field) \
+	PARSE_FAILS(ticket_patch_parse, struct ticket_patch_input, text, code, field)
+#define comment_fails(text, code, field) \
+	PARSE_FAILS(comment_parse, struct comment_input, text, code, field)
+#define login_fails(text, code, field) \
+	PARSE_FAILS(login_parse, struct login_input, text, code, field)
+
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	assert_non_null(s);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* ---- json_body_parse ------------------------------------------------------- */
+
+static void test_body_parse(void **state)
+{
+	struct field_error err;
+	json_t *v;
+
+	(void)state;
+	v = json_body_parse("{\"a\": 1}", 8, &err);
+	assert_non_null(v);
+	assert_true(json_is_object(v));
+	json_decref(v);
+
+	assert_null(json_body_parse("[1, 2]", 6, &err));
+	assert_string_equal(err.code, "invalid_json");
+	assert_string_equal(err.field, "");
+	assert_string_equal(err.message, "request body must be a JSON object");
+
+	assert_null(json_body_parse("{\"a\":\n", 6, &err));
+	assert_string_equal(err.code, "invalid_json");
+	assert_non_null(strstr(err.message, "line 2"));
+	assert_non_null(strstr(err.message, "column"));
+
+	assert_null(json_body_parse("{\"a\": 1, \"a\": 2}", 16, &err));
+	assert_string_equal(err.code, "invalid_json");
+	assert_non_null(strstr(err.message, "duplicate"));
+
+	assert_null(json_body_parse("", 0, &err));
+	assert_string_equal(err.code, "invalid_json");
+	/* only len bytes count: the closing brace is outside */
+	assert_null(json_body_parse("{\"a\": 1}", 7, &err));
+	assert_string_equal(err.code, "invalid_json");
+	assert_null(json_body_parse("{\"a\": \"\\u0000\"}", 15, &err));
+	assert_string_equal(err.code, "invalid_json");
+}
+
+/* ---- ticket_create_parse ---------------------------------------------------- */
+
+static void test_create_ok(void **state)
+{
+	struct ticket_create_input in;
+	struct field_error err;
+	json_t *body;
+
+	(void)state;
+	body = parse("{\"title\": \"  Printer on fire  \", \"description\": "
+		     "\"  It smokes.\\n\\tBadly.\\r\\n\", \"type\": \"question\", "
+		     "\"priority\": \"P2\"}");
+	assert_int_equal(ticket_create_parse(body, &in, &err), 0);
+	assert_string_equal(in.title, "Printer on fire");
+	/* text keeps its indentation: it may be rendered as Markdown */
+	assert_string_equal(in.description, "  It smokes.\n\tBadly.\r\n");
+	assert_string_equal(in.type, "question");
+	assert_int_equal(in.priority, 2);
+	ticket_create_input_free(&in);
+	assert_null(in.title);
+	json_decref(body);
+
+	body = parse("{\"title\": \"Zoë’s drucker brennt 🔥\", \"description\": \"x\"}");
+	assert_int_equal(ticket_create_parse(body, &in, &err), 0);
+	assert_string_equal(in.title, "Zoë’s drucker brennt 🔥");
+	assert_string_equal(in.type, "incident");
+	assert_int_equal(in.priority, 4);
+	ticket_create_input_free(&in);
+	json_decref(body);
+}
+
+/* A valid title and description, for bodies that test another field. */
+#define TD "\"title\": \"t\", \"description\": \"d\""
+
+static void test_create_errors(void **state)
+{
+	(void)state;
+	create_fails("{\"description\": \"d\"}", "required", "title");
+	create_fails("{\"title\": \"   \", \"description\": \"d\"}", "required", "title");
+	create_fails("{\"title\": \"\", \"description\": \"d\"}", "required", "title");
+	create_fails("{\"title\": \"t\"}", "required", "description");
+	create_fails("{\"title\": \"t\", \"description\": \" \\n\\t\\r\\n\"}",
+		     "required", "description");
+	create_fails("{\"title\": 5, \"description\": \"d\"}", "invalid_type", "title");
+	create_fails("{\"title\": null, \"description\": \"d\"}", "invalid_type", "title");
+	create_fails("{\"title\": \"t\", \"description\": [\"d\"]}",
+		     "invalid_type", "description");
+	create_fails("{" TD ", \"assignee\": 3}", "unknown_field", "assignee");
+	create_fails("{" TD ", \"type\": \"bug\"}", "invalid_value", "type");
+	create_fails("{" TD ", \"type\": \"Incident\"}", "invalid_value", "type");
+	create_fails("{" TD ", \"type\": 1}", "invalid_type", "type");
+	create_fails("{" TD ", \"priority\": \"P5\"}", "invalid_value", "priority");
+	create_fails("{" TD ", \"priority\": \"high\"}", "invalid_value", "priority");
+	create_fails("{" TD ", \"priority\": 0}", "invalid_value", "priority");
+	create_fails("{" TD ", \"priority\": 5}", "invalid_value", "priority");
+	create_fails("{" TD ", \"priority\": -1}", "invalid_value", "priority");
+	create_fails("{" TD ", \"priority\": 2.0}", "invalid_type", "priority");
+	create_fails("{" TD ", \"priority\": true}", "invalid_type", "priority");
+	create_fails("{" TD ", \"priority\": null}", "invalid_type", "priority");
+	/* control characters: none in a title, only \t \n \r in text */
+	create_fails("{\"title\": \"a\\tb\", \"description\": \"d\"}",
+		     "invalid_text", "title");
+	create_fails("{\"title\": \"a\\nb\", \"description\": \"d\"}",
+		     "invalid_text", "title");
+	create_fails("{\"title\": \"a\\u007fb\", \"description\": \"d\"}",
+		     "invalid_text", "title");
+	create_fails("{\"title\": \"a\\u001bb\", \"description\": \"d\"}",
+		     "invalid_text", "title");
+	create_fails("{\"title\": \"t\", \"description\": \"bell\\u0007\"}",
+		     "invalid_text", "description");
+	create_fails("[]", "invalid_json", "");
+}
+
+static void test_create_unknown_field_message(void **state)
+{
+	struct ticket_create_input in;
+	struct field_error err;
+	json_t *body;
+	char *name;
+
+	(void)state;
+	body = parse("{\"title\": \"t\", \"description\": \"d\", \"Title\": \"x\"}");
+	assert_int_equal(ticket_create_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "unknown_field");
+	assert_string_equal(err.field, "Title");
+	assert_non_null(strstr(err.message, "Title"));
+	json_decref(body);
+
+	/* A long non-ASCII name is cut at a character boundary. */
+	body = json_pack("{s:s, s:s}", "title", "t", "description", "d");
+	name = malloc(200);
+	assert_non_null(name);
+	name[0] = '\0';
+	while (strlen(name) < 190)
+		strcat(name, "é");
+	assert_int_equal(json_object_set_new(body, name, json_true()), 0);
+	assert_int_equal(ticket_create_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "unknown_field");
+	assert_int_equal(strlen(err.field), 62);
+	assert_int_equal(strncmp(err.field, name, 62), 0);
+	free(name);
+	json_decref(body);
+}
+
+/* Parses {"title": title, "description": desc}; takes ownership of the
+ * strings flagged in owned (bit 0: title, bit 1: description). */
+static int create_with(char *title, char *desc, unsigned owned,
+		       struct ticket_create_input *in, struct field_error *err)
+{
+	json_t *body = json_pack("{s:s, s:s}", "title", title, "description", desc);
+	int rc;
+
+	assert_non_null(body);
+	rc = ticket_create_parse(body, in, err);
+	json_decref(body);
+	if (owned & 1)
+		free(title);
+	if (owned & 2)
+		free(desc);
+	return rc;
+}
+
+static void test_create_limits(void **state)
+{
+	struct ticket_create_input in;
+	struct field_error err;
+	char *s;
+
+	(void)state;
+	/* 1 MB title */
+	assert_int_equal(create_with(repeat('a', 1024 * 1024), "d", 1, &in, &err),
+			 DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+	assert_string_equal(err.field, "title");
+	assert_string_equal(err.message, "title is longer than 200 bytes");
+
+	/* exactly at the limit, and one over; trimmed spaces do not count */
+	assert_int_equal(create_with(repeat('b', TITLE_MAX_BYTES), "d", 1, &in, &err), 0);
+	assert_int_equal(strlen(in.title), TITLE_MAX_BYTES);
+	ticket_create_input_free(&in);
+	s = repeat(' ', TITLE_MAX_BYTES + 10);
+	s[5] = 'x';
+	assert_int_equal(create_with(s, "d", 1, &in, &err), 0);
+	assert_string_equal(in.title, "x");
+	ticket_create_input_free(&in);
+	assert_int_equal(create_with(repeat('b', TITLE_MAX_BYTES + 1), "d", 1, &in, &err),
+			 DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+
+	/* the limit is in bytes: 67 euro signs are 201 bytes */
+	s = malloc(67 * 3 + 1);
+	assert_non_null(s);
+	s[0] = '\0';
+	for (int i = 0; i < 67; i++)
+		strcat(s, "€");
+	assert_int_equal(create_with(s, "d", 1, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+
+	assert_int_equal(create_with("t", repeat('c', TEXT_MAX_BYTES), 2, &in, &err), 0);
+	ticket_create_input_free(&in);
+	assert_int_equal(create_with("t", repeat('c', TEXT_MAX_BYTES + 1), 2, &in, &err),
+			 DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+	assert_string_equal(err.field, "description");
+	assert_string_equal(err.message, "description is longer than 65536 bytes");
+}
+
+/* A json_t built in code can hold NUL bytes; C strings would hide the rest. */
+static void test_create_nul_byte(void **state)
+{
+	struct ticket_create_input in;
+	struct field_error err;
+	json_t *body;
+
+	(void)state;
+	body = json_pack("{s:s#, s:s}", "title", "ab\0cd", (size_t)5, "description", "d");
+	assert_non_null(body);
+	assert_int_equal(ticket_create_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "invalid_text");
+	assert_string_equal(err.field, "title");
+	json_decref(body);
+	body = json_pack("{s:s, s:s#}", "title", "t", "description", "\0", (size_t)1);
+	assert_int_equal(ticket_create_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "invalid_text");
+	assert_string_equal(err.field, "description");
+	json_decref(body);
+	body = json_pack("{s:s, s:s, s:s#}", "title", "t", "description", "d",
+			 "priority", "P1\0", (size_t)3);
+	assert_int_equal(ticket_create_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "invalid_value");
+	json_decref(body);
+}
+
+static void test_priority_forms(void **state)
+{
+	static const char *const forms[] = {
+		"\"P1\"", "\"P2\"", "\"p3\"", "\"P4\"", "1", "2", "3", "4"
+	};
+	static const uint8_t want[] = { 1, 2, 3, 4, 1, 2, 3, 4 };
+	struct ticket_create_input in;
+	struct field_error err;
+	char text[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(want); i++) {
+		json_t *body;
+
+		snprintf(text, sizeof(text),
+			 "{\"title\": \"t\", \"description\": \"d\", \"priority\": %s}",
+			 forms[i]);
+		body = parse(text);
+		assert_int_equal(ticket_create_parse(body, &in, &err), 0);
+		assert_int_equal(in.priority, want[i]);
+		ticket_create_input_free(&in);
+		json_decref(body);
+	}
+	assert_int_equal(priority_parse("P1"), 1);
+	assert_int_equal(priority_parse("P4"), 4);
+	assert_int_equal(priority_parse("p2"), 2);
+	assert_int_equal(priority_parse("P0"), 0);
+	assert_int_equal(priority_parse("P5"), 0);
+	assert_int_equal(priority_parse("P10"), 0);
+	assert_int_equal(priority_parse("P"), 0);
+	assert_int_equal(priority_parse("2"), 0);
+	assert_int_equal(priority_parse(" P2"), 0);
+	assert_int_equal(priority_parse(""), 0);
+	assert_int_equal(priority_parse(NULL), 0);
+	assert_string_equal(priority_name(1), "P1");
+	assert_string_equal(priority_name(4), "P4");
+	assert_null(priority_name(0));
+	assert_null(priority_name(5));
+}
+
+/* ---- patch, comment, login -------------------------------------------------- */
+
+static void test_patch(void **state)
+{
+	struct ticket_patch_input in;
+	struct field_error err;
+	json_t *body;
+
+	(void)state;
+	body = parse("{\"priority\": 1}");
+	assert_int_equal(ticket_patch_parse(body, &in, &err), 0);
+	assert_null(in.type);
+	assert_int_equal(in.priority, 1);
+	ticket_patch_input_free(&in);
+	json_decref(body);
+
+	body = parse("{\"type\": \"change_request\", \"priority\": \"P3\"}");
+	assert_int_equal(ticket_patch_parse(body, &in, &err), 0);
+	assert_string_equal(in.type, "change_request");
+	assert_int_equal(in.priority, 3);
+	ticket_patch_input_free(&in);
+	json_decref(body);
+
+	body = parse("{}");
+	assert_int_equal(ticket_patch_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "required");
+	assert_string_equal(err.field, "");
+	assert_string_equal(err.message, "nothing to change");
+	json_decref(body);
+
+	patch_fails("{\"type\": \"question\", \"status\": \"closed\"}",
+		    "unknown_field", "status");
+	/* type was parsed before priority failed: freed, not leaked (ASan) */
+	patch_fails("{\"type\": \"question\", \"priority\": \"P9\"}",
+		    "invalid_value", "priority");
+	patch_fails("{\"type\": false}", "invalid_type", "type");
+	patch_fails("{\"type\": \"bug\"}", "invalid_value", "type");
+	patch_fails("[]", "invalid_json", "");
+}
+
+static void test_comment(void **state)
+{
+	struct comment_input in;
+	struct field_error err;
+	json_t *body;
+	char *s;
+
+	(void)state;
+	body = parse("{\"body\": \"Thanks!\\n\\n    code block\"}");
+	assert_int_equal(comment_parse(body, &in, &err), 0);
+	assert_string_equal(in.body, "Thanks!\n\n    code block");
+	assert_false(in.internal);
+	comment_input_free(&in);
+	json_decref(body);
+
+	body = parse("{\"body\": \"note\", \"internal\": true}");
+	assert_int_equal(comment_parse(body, &in, &err), 0);
+	assert_true(in.internal);
+	comment_input_free(&in);
+	json_decref(body);
+
+	comment_fails("{\"body\": \"note\", \"internal\": \"yes\"}",
+		      "invalid_type", "internal");
+	comment_fails("{\"internal\": false}", "required", "body");
+	comment_fails("{\"body\": \" \\n \"}", "required", "body");
+	comment_fails("{\"body\": \"x\", \"visibility\": \"public\"}",
+		      "unknown_field", "visibility");
+	comment_fails("{\"body\": \"esc \\u001b[31m\"}", "invalid_text", "body");
+
+	s = repeat('z', TEXT_MAX_BYTES + 1);
+	body = json_pack("{s:s}", "body", s);
+	assert_int_equal(comment_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+	assert_string_equal(err.field, "body");
+	json_decref(body);
+	free(s);
+}
+
+static void test_login(void **state)
+{
+	struct login_input in;
+	struct field_error err;
+	json_t *body;
+	char *s;
+
+	(void)state;
+	body = parse("{\"email\": \" Zoe@Example.com \", \"password\": \" pass word \", "
+		     "\"remember\": true}");
+	assert_int_equal(login_parse(body, &in, &err), 0);
+	assert_string_equal(in.email, "Zoe@Example.com");
+	assert_string_equal(in.password, " pass word ");
+	assert_true(in.remember);
+	login_input_free(&in);
+	assert_null(in.password);
+	json_decref(body);
+
+	login_fails("{\"password\": \"secret123\"}", "required", "email");
+	login_fails("{\"email\": \"  \", \"password\": \"secret123\"}",
+		    "required", "email");
+	/* the email was parsed first: freed, not leaked (ASan) */
+	login_fails("{\"email\": \"a@b.co\", \"password\": \"\"}", "required",
+		    "password");
+	login_fails("{\"email\": \"a@b.co\"}", "required", "password");
+	login_fails("{\"email\": 42, \"password\": \"x\"}", "invalid_type", "email");
+	login_fails("{\"email\": \"a@b.co\", \"password\": 12345678}",
+		    "invalid_type", "password");
+	login_fails("{\"email\": \"a@b.co\", \"password\": \"x\", \"remember\": 1}",
+		    "invalid_type", "remember");
+	login_fails("{\"email\": \"a@b.co\", \"password\": \"x\", \"otp\": \"1\"}",
+		    "unknown_field", "otp");
+	login_fails("\"a@b.co\"", "invalid_json", "");
+
+	s = repeat('p', PASSWORD_MAX_BYTES);
+	body = json_pack("{s:s, s:s}", "email", "a@b.co", "password", s);
+	assert_int_equal(login_parse(body, &in, &err), 0);
+	login_input_free(&in);
+	json_decref(body);
+	free(s);
+	s = repeat('p', PASSWORD_MAX_BYTES + 1);
+	body = json_pack("{s:s, s:s}", "email", "a@b.co", "password", s);
+	assert_int_equal(login_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+	assert_string_equal(err.field, "password");
+	json_decref(body);
+	free(s);
+	s = repeat('e', EMAIL_MAX_BYTES + 1);
+	body = json_pack("{s:s, s:s}", "email", s, "password", "x");
+	assert_int_equal(login_parse(body, &in, &err), DK_ERR_INVALID);
+	assert_string_equal(err.code, "too_long");
+	assert_string_equal(err.field, "email");
+	json_decref(body);
+	free(s);
+}
+
+/* ---- references and e-mail ------------------------------------------------ */
+
+static void test_ref_parse(void **state)
+{
+	static const char *const bad[] = {
+		"XX-5", "HD-", "HD-0", "HD-00", "HD-12a", "-5", "HD--5", "HD-+5",
+		"HD- 5", "HD-5 ", "HD5", "HDX-5", "H-5", "", "HD",
+		"HD-18446744073709551616", "HD-99999999999999999999",
+	};
+	uint64_t id;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ticket_ref_parse("HD-10001", "HD", &id), 0);
+	assert_int_equal(id, 10001);
+	assert_int_equal(ticket_ref_parse("hd-42", "HD", &id), 0);
+	assert_int_equal(id, 42);
+	assert_int_equal(ticket_ref_parse("Hd-7", "hD", &id), 0);
+	assert_int_equal(id, 7);
+	assert_int_equal(ticket_ref_parse("HD-18446744073709551615", "HD", &id), 0);
+	assert_true(id == UINT64_MAX);
+	assert_int_equal(ticket_ref_parse("IT-HD-3", "IT-HD", &id), 0);
+	assert_int_equal(id, 3);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		id = 99;
+		if (ticket_ref_parse(bad[i], "HD", &id) != DK_ERR_INVALID)
+			fail_msg("\"%s\" parsed as a reference", bad[i]);
+		assert_int_equal(id, 0);
+	}
+	assert_int_equal(ticket_ref_parse(NULL, "HD", &id), DK_ERR_INVALID);
+	assert_int_equal(ticket_ref_parse("HD-1", NULL, &id), DK_ERR_INVALID);
+	assert_int_equal(ticket_ref_parse("-1", "", &id), DK_ERR_INVALID);
+}
+
+static void test_ref_format(void **state)
+{
+	char buf[48];
+	uint64_t id;
+
+	(void)state;
+	ticket_ref_format(buf, sizeof(buf), "HD", 10001);
+	assert_string_equal(buf, "HD-10001");
+	ticket_ref_format(buf, sizeof(buf), "HD", UINT64_MAX);
+	assert_string_equal(buf, "HD-18446744073709551615");
+	assert_int_equal(ticket_ref_parse(buf, "HD", &id), 0);
+	assert_true(id == UINT64_MAX);
+	memset(buf, 'x', sizeof(buf));
+	ticket_ref_format(buf, 5, "HD", 10001);
+	assert_string_equal(buf, "HD-1");
+	assert_int_equal(buf[5], 'x');
+}
+
+static void test_email_valid(void **state)
+{
+	static const char *const good[] = {
+		"a@b.co", "first.last+tag@sub.example.org", "zoë@example.nl",
+		"O'Brien@Example.IE", "x@a-b.c",
+	};
+	static const char *const bad[] = {
+		"", "a", "@b.co", "a@", "a@b", "a@@b.co", "a@b@c.co", "a@.b.co",
+		"a@b.co.", "a@b..co", "a b@c.co", "a@b .co", " a@b.co", "a@b.co\n",
+		"a\t@b.co", "a\x7f@b.co", "a@b.\x01co",
+	};
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!email_valid(good[i]))
+			fail_msg("\"%s\" should be valid", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (email_valid(bad[i]))
+			fail_msg("\"%s\" should be invalid", bad[i]);
+	assert_false(email_valid(NULL));
+
+	/* 254 bytes is the limit */
+	s = repeat('a', EMAIL_MAX_BYTES);
+	memcpy(s + EMAIL_MAX_BYTES - 6, "@b.com", 6);
+	assert_true(email_valid(s));
+	free(s);
+	s = repeat('a', EMAIL_MAX_BYTES + 1);
+	memcpy(s + EMAIL_MAX_BYTES + 1 - 6, "@b.com", 6);
+	assert_false(email_valid(s));
+	free(s);
+}
+
+static void test_email_fold(void **state)
+{
+	char out[64];
+
+	(void)state;
+	email_fold("Zoë.EXAMPLE@Example.Com", out, sizeof(out));
+	assert_string_equal(out, "zoë.example@example.com");
+	email_fold("ABCDEF", out, 4);
+	assert_string_equal(out, "abc");
+	out[0] = 'q';
+	email_fold("ABC", out, 0);
+	assert_int_equal(out[0], 'q');
+}
+
+/* ---- workflow ------------------------------------------------------------ */
+
+static void test_workflow(void **state)
+{
+	(void)state;
+	assert_string_equal(status_initial(), "new");
+	assert_int_equal(status_category("new"), CATEGORY_NEW);
+	assert_int_equal(status_category("in_progress"), CATEGORY_OPEN);
+	assert_int_equal(status_category("waiting_for_customer"), CATEGORY_WAITING);
+	assert_int_equal(status_category("resolved"), CATEGORY_RESOLVED);
+	assert_int_equal(status_category("closed"), CATEGORY_CLOSED);
+	assert_int_equal(status_category("cancelled"), CATEGORY_CLOSED);
+	assert_int_equal(status_category("Closed"), CATEGORY_UNKNOWN);
+	assert_int_equal(status_category(""), CATEGORY_UNKNOWN);
+	assert_int_equal(status_category(NULL), CATEGORY_UNKNOWN);
+	assert_string_equal(status_category_name(CATEGORY_NEW), "new");
+	assert_string_equal(status_category_name(CATEGORY_OPEN), "open");
+	assert_string_equal(status_category_name(CATEGORY_WAITING), "waiting");
+	assert_string_equal(status_category_name(CATEGORY_RESOLVED), "resolved");
+	assert_string_equal(status_category_name(CATEGORY_CLOSED), "closed");
+	assert_null(status_category_name(CATEGORY_UNKNOWN));
+	assert_true(status_is_final("closed"));
+	assert_true(status_is_final("cancelled"));
+	assert_false(status_is_final("resolved"));
+	assert_false(status_is_final("new"));
+	assert_false(status_is_final("bogus"));
+	assert_true(ticket_type_valid("incident"));
+	assert_true(ticket_type_valid("question"));
+	assert_true(ticket_type_valid("change_request"));
+	assert_false(ticket_type_valid("Incident"));
+	assert_false(ticket_type_valid("change request"));
+	assert_false(ticket_type_valid(""));
+	assert_false(ticket_type_valid(NULL));
+}
+
+/* ---- JSON views ---------------------------------------------------------- */
+
+static const char *sget(const json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+static json_int_t iget(const json_t *j, const char *key)
+{
+	return json_integer_value(json_object_get(j, key));
+}
+
+static void test_time_format(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	time_format_rfc3339(0, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
+	time_format_rfc3339(1700000000123, buf);
+	assert_string_equal(buf, "2023-11-14T22:13:20.123Z");
+	time_format_rfc3339(-1, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59.999Z");
+	time_format_rfc3339(951782400000, buf);
+	assert_string_equal(buf, "2000-02-29T00:00:00.000Z");
+	time_format_rfc3339(4107542399999, buf);
+	assert_string_equal(buf, "2100-02-28T23:59:59.999Z");
+	time_format_rfc3339(INT64_MAX, buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59.999Z");
+	time_format_rfc3339(INT64_MIN, buf);
+	assert_string_equal(buf, "0000-01-01T00:00:00.000Z");
+}
+
+static void sample_ticket(struct ticket *t)
+{
+	static uint64_t followers[] = { 21, 23 };
+
+	memset(t, 0, sizeof(*t));
+	t->id = 10001;
+	t->org_id = 12;
+	t->requester_id = 21;
+	t->creator_id = 22;
+	t->title = "Printer on fire";
+	t->description = "Smoke";
+	t->type = "incident";
+	t->priority = 2;
+	t->status = "waiting_for_customer";
+	t->channel = "portal";
+	t->created_ms = 1700000000123;
+	t->updated_ms = 1700000000456;
+	t->followers = followers;
+	t->n_followers = 2;
+}
+
+static void test_ticket_to_json(void **state)
+{
+	struct ticket t;
+	json_t *j;
+
+	(void)state;
+	sample_ticket(&t);
+	j = ticket_to_json(&t, "HD");
+	assert_non_null(j);
+	assert_string_equal(sget(j, "ref"), "HD-10001");
+	assert_null(json_object_get(j, "id"));
+	assert_string_equal(sget(j, "priority"), "P2");
+	assert_string_equal(sget(j, "status"), "waiting_for_customer");
+	assert_string_equal(sget(j, "status_category"), "waiting");
+	assert_string_equal(sget(j, "created"), "2023-11-14T22:13:20.123Z");
+	assert_true(json_is_null(json_object_get(j, "closed")));
+	assert_true(json_is_null(json_object_get(j, "assignee_id")));
+	assert_int_equal(iget(j, "requester_id"), 21);
+	assert_int_equal(json_array_size(json_object_get(j, "followers")), 2);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(j, "followers"), 1)),
+			 23);
+	assert_int_equal(json_array_size(json_object_get(j, "participants")), 0);
+	assert_string_equal(sget(j, "title"), "Printer on fire");
+	json_decref(j);
+
+	t.closed_ms = 1700000000999;
+	t.assignee_id = 23;
+	t.status = "closed";
+	j = ticket_to_json(&t, "HD");
+	assert_string_equal(sget(j, "closed"), "2023-11-14T22:13:20.999Z");
+	assert_int_equal(iget(j, "assignee_id"), 23);
+	assert_string_equal(sget(j, "status_category"), "closed");
+	json_decref(j);
+
+	/* stored text that is not UTF-8 is repaired, not turned into a failure */
+	t.title = "caf\xe9 \xff";
+	j = ticket_to_json(&t, "HD");
+	assert_non_null(j);
+	assert_string_equal(sget(j, "title"), "caf\xef\xbf\xbd \xef\xbf\xbd");
+	json_decref(j);
+}
+
+static void test_user_to_json(void **state)
+{
+	struct user u = { 0 };
+	json_t *j;
+	char *text;
+
+	(void)state;
+	u.id = 7;
+	u.org_id = 12;
+	u.role = ROLE_ORG_CUSTOMER;
+	u.email = "zoe@example.com";
+	u.name = "Zoë";
+	u.password_hash = "$s1$0e0801$SECRETSALT$SECRETHASH";
+	u.created_ms = 1700000000123;
+	j = user_to_json(&u);
+	assert_non_null(j);
+	assert_null(json_object_get(j, "password_hash"));
+	text = json_dumps(j, 0);
+	assert_non_null(text);
+	assert_null(strstr(text, "SECRET"));
+	assert_null(strstr(text, "$s1$"));
+	free(text);
+	assert_string_equal(sget(j, "role"), "org-customer");
+	assert_string_equal(sget(j, "email"), "zoe@example.com");
+	assert_true(json_is_null(json_object_get(j, "language")));
+	assert_true(json_is_false(json_object_get(j, "disabled")));
+	assert_int_equal(iget(j, "org_id"), 12);
+	json_decref(j);
+
+	/* the dump keeps everything, with "kind" first */
+	j = user_dump_json(&u);
+	assert_non_null(j);
+	assert_string_equal(json_object_iter_key(json_object_iter(j)), "kind");
+	assert_string_equal(sget(j, "kind"), "user");
+	assert_string_equal(sget(j, "password_hash"), u.password_hash);
+	assert_non_null(json_object_get(j, "version"));
+	json_decref(j);
+}
+
+static void test_event_to_json(void **state)
+{
+	struct ticket_event e = { 0 };
+	json_t *j;
+
+	(void)state;
+	e.seq = 3;
+	e.time_ms = 0;
+	e.actor_id = 23;
+	e.kind = EVENT_COMMENT;
+	e.internal = true;
+	e.body = "internal note";
+	j = ticket_event_to_json(&e);
+	assert_string_equal(sget(j, "kind"), "comment");
+	assert_string_equal(sget(j, "body"), "internal note");
+	assert_string_equal(sget(j, "time"), "1970-01-01T00:00:00.000Z");
+	assert_true(json_is_true(json_object_get(j, "internal")));
+	assert_null(json_object_get(j, "old"));
+	json_decref(j);
+
+	e.kind = EVENT_STATUS;
+	e.body = NULL;
+	e.field = "status";
+	e.old_value = "new";
+	e.new_value = "resolved";
+	j = ticket_event_to_json(&e);
+	assert_string_equal(sget(j, "kind"), "status");
+	assert_string_equal(sget(j, "old"), "new");
+	assert_string_equal(sget(j, "new"), "resolved");
+	assert_null(json_object_get(j, "body"));
+	json_decref(j);
+}
+
+static void test_other_views(void **state)
+{
+	struct org o = { 0 };
+	struct session s = { 0 };
+	struct ticket t;
+	json_t *j;
+
+	(void)state;
+	o.id = 12;
+	o.name = "Acme";
+	o.share_by_default = true;
+	j = org_to_json(&o);
+	assert_string_equal(sget(j, "name"), "Acme");
+	assert_true(json_is_true(json_object_get(j, "share_by_default")));
+	json_decref(j);
+	j = org_dump_json(&o);
+	assert_string_equal(sget(j, "kind"), "org");
+	json_decref(j);
+
+	sample_ticket(&t);
+	j = ticket_dump_json(&t);
+	assert_string_equal(sget(j, "kind"), "ticket");
+	assert_int_equal(iget(j, "id"), 10001);
+	assert_int_equal(iget(j, "priority"), 2);
+	json_decref(j);
+
+	s.kind = SESSION_BROWSER;
+	s.user_id = 7;
+	s.csrf = "tok";
+	j = session_dump_json(&s, "abcdef");
+	assert_string_equal(json_object_iter_key(json_object_iter(j)), "kind");
+	assert_string_equal(sget(j, "kind"), "session");
+	assert_string_equal(sget(j, "key"), "abcdef");
+	assert_string_equal(sget(j, "csrf"), "tok");
+	json_decref(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_body_parse),
+		cmocka_unit_test(test_create_ok),
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_create_unknown_field_message),
+		cmocka_unit_test(test_create_limits),
+		cmocka_unit_test(test_create_nul_byte),
+		cmocka_unit_test(test_priority_forms),
+		cmocka_unit_test(test_patch),
+		cmocka_unit_test(test_comment),
+		cmocka_unit_test(test_login),
+		cmocka_unit_test(test_ref_parse),
+		cmocka_unit_test(test_ref_format),
+		cmocka_unit_test(test_email_valid),
+		cmocka_unit_test(test_email_fold),
+		cmocka_unit_test(test_workflow),
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_ticket_to_json),
+		cmocka_unit_test(test_user_to_json),
+		cmocka_unit_test(test_event_to_json),
+		cmocka_unit_test(test_other_views),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+/* deskctl: administer a deskd data directory. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deskctl.h"
+#include "dk_err.h"
+#include "log.h"
+
+static const struct ctl_command commands[] = {
+	{ NULL, "init", cmd_init, "", "create an empty data directory" },
+	{ "org", "add", cmd_org_add, "NAME", "add an organisation" },
+	{ "org", "list", cmd_org_list, "", "list organisations" },
+	{ "user", "add", cmd_user_add,
+	  "--email E --name N [--org NAME] --role ROLE [--language L] [--password-stdin]",
+	  "add a user; ROLE is customer, org-customer, agent or admin; customers need --org" },
+	{ "user", "list", cmd_user_list, "", "list users" },
+	{ "token", "add", cmd_token_add, "--email E [--label TEXT]",
+	  "make an API token for a user and print it once" },
+	{ "token", "revoke", cmd_token_revoke, "TOKEN", "revoke an API token" },
+	{ NULL, "dump", cmd_dump, "", "print every record as one JSON object per line" },
+	{ NULL, "stats", cmd_stats, "", "count records and show database size" },
+};
+static const size_t n_commands = sizeof commands / sizeof commands[0];
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("deskctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ctl_print_json(json_t *j)
+{
+	if (!j)
+		return;
+	json_dumpf(j, stdout, JSON_COMPACT);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+int64_t ctl_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ctl_usage(const struct ctl_command *cmd, FILE *f)
+{
+	fprintf(f, "usage: deskctl --data DIR %s%s%s %s\n  %s\n", cmd->group ? cmd->group : "",
+		cmd->group ? " " : "", cmd->name, cmd->args, cmd->help);
+}
+
+const struct ctl_command *ctl_find(const char *group, const char *name)
+{
+	for (size_t i = 0; i < n_commands; i++) {
+		const struct ctl_command *c = &commands[i];
+		if ((c->group == NULL) != (group == NULL))
+			continue;
+		if (c->group && strcmp(c->group, group))
+			continue;
+		if (!strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+int ctl_getopt_done(const struct ctl_command *cmd, int opt)
+{
+	if (opt == 'h') {
+		ctl_usage(cmd, stdout);
+		return CTL_OK;
+	}
+	ctl_usage(cmd, stderr);
+	return CTL_USAGE;
+}
+
+int ctl_open(struct ctl *c, bool create)
+{
+	char err[512];
+	struct store_opts o = { .create = create };
+	int rc = store_open(c->data, &o, &c->store, err, sizeof err);
+	if (rc) {
+		ctl_error("%s", err);
+		return CTL_FAIL;
+	}
+	return CTL_OK;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: deskctl --data DIR [--config FILE] [--json] COMMAND [ARGS]\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < n_commands; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s%s%s", commands[i].group ? commands[i].group : "",
+			 commands[i].group ? " " : "", commands[i].name);
+		fprintf(f, "  %-14s %s\n", name, commands[i].help);
+	}
+	fprintf(f, "\n'deskctl COMMAND --help' shows a command's arguments.\n"
+		   "The data directory may also be given as DESKD_DATA in the environment.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl c;
+	memset(&c, 0, sizeof c);
+	config_defaults(&c.cfg);
+	c.data = getenv("DESKD_DATA");
+	log_set_level(LOG_WARN);
+
+	/* Global options stop at the command word. */
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+d:c:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': c.data = optarg; break;
+		case 'c': c.config = optarg; break;
+		case 'j': c.json = true; break;
+		case 'h': usage(stdout); return CTL_OK;
+		default: usage(stderr); return CTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_USAGE;
+	}
+	const char *word = argv[optind];
+	const struct ctl_command *cmd = ctl_find(NULL, word);
+	int consumed = 1;
+	if (!cmd && optind + 1 < argc && strncmp(argv[optind + 1], "-", 1)) {
+		cmd = ctl_find(word, argv[optind + 1]);
+		consumed = 2;
+	}
+	if (!cmd) {
+		ctl_error("unknown command \"%s%s%s\" (deskctl --help lists them)", word,
+			  optind + 1 < argc ? " " : "", optind + 1 < argc ? argv[optind + 1] : "");
+		return CTL_USAGE;
+	}
+	int sub_argc = argc - optind - consumed + 1;
+	char **sub_argv = argv + optind + consumed - 1;
+	/* Help needs no data directory. */
+	for (int i = 1; i < sub_argc; i++)
+		if (!strcmp(sub_argv[i], "--help") || !strcmp(sub_argv[i], "-h")) {
+			ctl_usage(cmd, stdout);
+			return CTL_OK;
+		}
+	if (!c.data || !*c.data) {
+		ctl_error("no data directory: give --data DIR");
+		return CTL_USAGE;
+	}
+	if (c.config) {
+		char err[512];
+		if (config_load(&c.cfg, c.config, err, sizeof err)) {
+			ctl_error("%s", err);
+			return CTL_USAGE;
+		}
+	}
+	optind = 0; /* glibc: start the next getopt scan afresh */
+	int status = cmd->run(&c, sub_argc, sub_argv);
+	if (c.store)
+		store_close(c.store);
+	return status;
+}
