@@ -87,6 +87,7 @@ int auth_resolve(struct req *r)
 	r->who.user_id = r->user.id;
 	r->who.org_id = r->user.org_id;
 	r->who.role = r->user.role;
+	r->who.approver = r->user.approver;
 	return 0;
 refuse:
 	session_free(&r->session);

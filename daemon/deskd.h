@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "docs.h"
 
 struct event_base;
 struct event;
@@ -25,6 +26,7 @@ struct deskd {
 	struct evconnlistener *listener;
 	struct store *store;
 	struct hashpool *pool;
+	struct docs docs;            /* workflow and catalogue in use */
 	struct event *sig_term;
 	struct event *sig_int;
 	struct event *stop_timer;    /* gives in-flight requests a deadline */

@@ -153,7 +153,13 @@ void h_tickets_list(struct req *r)
 		rc = DK_ERR_NOMEM;
 		goto fail;
 	}
-	rc = store_ticket_list(txn, scope, scope_id, q.bucket, q.before, q.limit, ids, &n, &more);
+	bool customer = r->who.role == ROLE_CUSTOMER;
+	if (customer)
+		rc = store_ticket_list_customer(txn, r->who.user_id, r->who.org_id, q.bucket, q.before,
+						q.limit, ids, &n, &more);
+	else
+		rc = store_ticket_list(txn, scope, scope_id, q.bucket, q.before, q.limit, ids, &n,
+				       &more);
 	if (rc)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -166,12 +172,22 @@ void h_tickets_list(struct req *r)
 		json_t *j = ticket_to_json(&t, r->d->cfg.ticket_prefix);
 		if (j) {
 			json_object_del(j, "description");
+			json_object_del(j, "fields");
+			if (!role_is_staff(r->who.role)) {
+				json_object_del(j, "minutes");
+				json_object_del(j, "billable_minutes");
+				json_object_del(j, "assignee_group");
+			}
 			json_object_set_new(j, "requester", ticket_view_person(txn, t.requester_id));
 			json_array_append_new(tickets, j);
 		}
 		ticket_free(&t);
 	}
-	rc = store_ticket_counts(txn, scope, scope_id, q.bucket, add_count, counts);
+	if (customer)
+		rc = store_ticket_counts_customer(txn, r->who.user_id, r->who.org_id, q.bucket,
+						  add_count, counts);
+	else
+		rc = store_ticket_counts(txn, scope, scope_id, q.bucket, add_count, counts);
 	if (rc)
 		goto fail;
 	store_txn_abort(txn);

@@ -16,5 +16,13 @@ void h_ticket_patch(struct req *r);
 void h_ticket_comment(struct req *r);
 void h_ticket_follow(struct req *r);
 void h_ticket_unfollow(struct req *r);
+void h_ticket_action(struct req *r);
+void h_ticket_participant_add(struct req *r);
+void h_ticket_participant_remove(struct req *r);
+void h_ticket_time(struct req *r);
+void h_ticket_link(struct req *r);
+void h_ticket_redact(struct req *r);
+void h_catalogue(struct req *r);
+void h_workflow(struct req *r);
 
 #endif

@@ -31,6 +31,7 @@ static void req_free(struct req *r)
 {
 	free(r->path);
 	free(r->param);
+	free(r->param2);
 	free(r->query);
 	user_free(&r->user);
 	session_free(&r->session);
@@ -181,9 +182,18 @@ void http_reply_json(struct req *r, int status, json_t *body)
 void http_reply_error(struct req *r, int status, const char *code, const char *message,
 		      const char *field)
 {
+	http_reply_error_details(r, status, code, message, field, NULL);
+}
+
+void http_reply_error_details(struct req *r, int status, const char *code, const char *message,
+			      const char *field, json_t *details)
+{
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
 	if (err && field && *field)
 		json_object_set_new(err, "field", json_string(field));
+	if (err && details)
+		json_object_update(err, details);
+	json_decref(details);
 	log_info("refused", "path", r->path ? r->path : "-", "peer", r->peer, "code", code,
 		 "reason", message, NULL);
 	http_reply_json(r, status, err ? json_pack("{s:o}", "error", err) : NULL);
@@ -343,7 +353,7 @@ static void on_request(struct evhttp_request *er, void *arg)
 		http_reply_error(r, 503, "stopping", "deskd is shutting down", NULL);
 		goto done;
 	}
-	switch (router_match(method, r->path, &r->route, &r->param, allow, sizeof allow)) {
+	switch (router_match(method, r->path, &r->route, &r->param, &r->param2, allow, sizeof allow)) {
 	case ROUTER_NO_PATH:
 		http_reply_error(r, 404, "not_found", "no such resource", NULL);
 		goto done;
@@ -374,6 +384,7 @@ static void on_request(struct evhttp_request *er, void *arg)
 		http_reply_error(r, 403, "forbidden", "your role may not do this", NULL);
 		goto done;
 	}
+	docs_refresh(&d->docs, d->store);
 	r->route->handler(r);
 done:
 	if (r->async && !r->replied)

@@ -24,7 +24,8 @@ struct req {
 	struct evhttp_request *er;
 	const struct route *route;
 	char *path;          /* decoded path, owned */
-	char *param;         /* the {ref} segment of the path, owned, or NULL */
+	char *param;         /* the first {..} segment of the path, owned, or NULL */
+	char *param2;        /* the second one, or NULL */
 	char *query;         /* raw query string, owned, or NULL */
 	char peer[64];
 	int64_t start_us;
@@ -51,6 +52,10 @@ int http_start(struct deskd *d);
 void http_reply_json(struct req *r, int status, json_t *body /* reference stolen */);
 void http_reply_error(struct req *r, int status, const char *code, const char *message,
 		      const char *field);
+/* As http_reply_error, with extra members (reference stolen, may be NULL)
+ * merged into the error object. */
+void http_reply_error_details(struct req *r, int status, const char *code, const char *message,
+			      const char *field, json_t *details);
 void http_reply_field_error(struct req *r, int status, const struct field_error *fe);
 /* Maps a dk_err to a status and code (404 not_found, 507 no_space, ...). */
 void http_reply_dk_error(struct req *r, int err);

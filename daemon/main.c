@@ -261,6 +261,7 @@ out:
 	if (d.base)
 		event_base_free(d.base);
 out_store:
+	docs_free(&d.docs);
 	store_close(d.store);
 	return status;
 }

@@ -18,6 +18,15 @@ const struct route router_table[] = {
 	{ "POST", "/api/v1/tickets/{ref}/comments", h_ticket_comment, ACCESS_USER, true },
 	{ "POST", "/api/v1/tickets/{ref}/follow", h_ticket_follow, ACCESS_USER, true },
 	{ "DELETE", "/api/v1/tickets/{ref}/follow", h_ticket_unfollow, ACCESS_USER, true },
+	{ "POST", "/api/v1/tickets/{ref}/actions", h_ticket_action, ACCESS_USER, true },
+	{ "POST", "/api/v1/tickets/{ref}/participants", h_ticket_participant_add, ACCESS_USER, true },
+	{ "DELETE", "/api/v1/tickets/{ref}/participants/{email}", h_ticket_participant_remove,
+	  ACCESS_USER, true },
+	{ "POST", "/api/v1/tickets/{ref}/time", h_ticket_time, ACCESS_STAFF, true },
+	{ "POST", "/api/v1/tickets/{ref}/links", h_ticket_link, ACCESS_STAFF, true },
+	{ "POST", "/api/v1/tickets/{ref}/redactions", h_ticket_redact, ACCESS_STAFF, true },
+	{ "GET", "/api/v1/catalogue", h_catalogue, ACCESS_USER, false },
+	{ "GET", "/api/v1/workflow", h_workflow, ACCESS_USER, false },
 };
 const size_t router_table_len = sizeof router_table / sizeof router_table[0];
 
@@ -32,20 +41,26 @@ const char *route_access_name(enum route_access a)
 	return "?";
 }
 
-/* Compares pattern and path segment by segment; a {name} segment matches
- * any one non-empty segment, whose bounds go to pstart and plen. */
-static bool pattern_match(const char *pat, const char *path, const char **pstart, size_t *plen)
+/* Compares pattern and path segment by segment; each {name} segment matches
+ * any one non-empty segment, whose bounds go to seg[i] (at most two). */
+struct segment {
+	const char *start;
+	size_t len;
+};
+
+static bool pattern_match(const char *pat, const char *path, struct segment seg[2])
 {
-	*pstart = NULL;
-	*plen = 0;
+	int n_seg = 0;
+	seg[0].start = seg[1].start = NULL;
 	while (*pat && *path) {
 		if (*pat == '{') {
 			const char *close = strchr(pat, '}');
 			size_t n = strcspn(path, "/");
-			if (!close || n == 0)
+			if (!close || n == 0 || n_seg == 2)
 				return false;
-			*pstart = path;
-			*plen = n;
+			seg[n_seg].start = path;
+			seg[n_seg].len = n;
+			n_seg++;
 			pat = close + 1;
 			path += n;
 			continue;
@@ -59,25 +74,27 @@ static bool pattern_match(const char *pat, const char *path, const char **pstart
 }
 
 enum router_result router_match(const char *method, const char *path, const struct route **out,
-				char **param, char *allow, size_t allow_size)
+				char **param, char **param2, char *allow, size_t allow_size)
 {
 	bool path_known = false;
 	size_t used = 0;
 	*out = NULL;
-	*param = NULL;
+	*param = *param2 = NULL;
 	if (allow_size)
 		allow[0] = '\0';
 	for (size_t i = 0; i < router_table_len; i++) {
 		const struct route *rt = &router_table[i];
-		const char *ps;
-		size_t pl;
-		if (!pattern_match(rt->pattern, path, &ps, &pl))
+		struct segment seg[2];
+		if (!pattern_match(rt->pattern, path, seg))
 			continue;
 		path_known = true;
 		if (strcmp(rt->method, method) == 0) {
-			if (ps) {
-				*param = strndup(ps, pl);
-				if (!*param)
+			char **dst[2] = { param, param2 };
+			for (int k = 0; k < 2; k++) {
+				if (!seg[k].start)
+					continue;
+				*dst[k] = strndup(seg[k].start, seg[k].len);
+				if (!*dst[k])
 					return ROUTER_NO_PATH;
 			}
 			*out = rt;

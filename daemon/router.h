@@ -31,11 +31,11 @@ extern const size_t router_table_len;
 
 enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
 
-/* Finds the row for method and path; *param receives a malloc'd copy of the
- * {..} segment (or NULL). With ROUTER_NO_METHOD, allow gets the methods the
+/* Finds the row for method and path; *param and *param2 receive malloc'd
+ * copies of the first and second {..} segments (or NULL). With ROUTER_NO_METHOD, allow gets the methods the
  * path does answer ("GET, POST"). */
 enum router_result router_match(const char *method, const char *path, const struct route **out,
-				char **param, char *allow, size_t allow_size);
+				char **param, char **param2, char *allow, size_t allow_size);
 
 const char *route_access_name(enum route_access a);
 

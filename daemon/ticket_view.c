@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "deskd.h"
+#include "docs.h"
+#include "lifecycle.h"
+#include "workflow.h"
 #include "dk_err.h"
 #include "http.h"
 #include "json_map.h"
@@ -77,12 +80,25 @@ static json_t *people(struct store_txn *txn, const uint64_t *ids, size_t n)
 	return a;
 }
 
-json_t *ticket_view_detail(struct store_txn *txn, const struct principal *p,
-			   const struct ticket *t, const char *prefix)
+json_t *ticket_view_detail(struct store_txn *txn, struct req *r, const struct ticket *t)
 {
-	json_t *j = ticket_to_json(t, prefix);
+	const struct principal *p = &r->who;
+	const struct workflow *wf = docs_workflow(&r->d->docs);
+	const char *lang = lifecycle_lang(r);
+	json_t *j = ticket_to_json(t, r->d->cfg.ticket_prefix);
 	if (!j)
 		return NULL;
+	json_object_set_new(j, "status_label", json_string(workflow_label(wf, t->status, lang)));
+	enum wf_actor who = access_ticket_approve(p, t) ? WF_ACTOR_APPROVER : lifecycle_actor(r);
+	json_t *actions = workflow_actions_json(wf, t->status, who, lang);
+	if (actions)
+		json_object_set_new(j, "actions", actions);
+	if (!role_is_staff(p->role)) {
+		/* billing and routing details stay with support */
+		json_object_del(j, "minutes");
+		json_object_del(j, "billable_minutes");
+		json_object_del(j, "assignee_group");
+	}
 	json_object_set_new(j, "requester", ticket_view_person(txn, t->requester_id));
 	if (t->assignee_id)
 		json_object_set_new(j, "assignee", ticket_view_person(txn, t->assignee_id));
@@ -117,7 +133,7 @@ void ticket_view_reply(struct req *r, uint64_t id, int status)
 			http_reply_dk_error(r, rc);
 		return;
 	}
-	json_t *j = ticket_view_detail(txn, &r->who, &t, r->d->cfg.ticket_prefix);
+	json_t *j = ticket_view_detail(txn, r, &t);
 	ticket_free(&t);
 	store_txn_abort(txn);
 	http_reply_json(r, status, j ? json_pack("{s:o}", "ticket", j) : NULL);

@@ -19,9 +19,9 @@ int ticket_view_load(struct store_txn *txn, const struct principal *p, uint64_t 
 		     struct ticket *out);
 /* {"id","name","support"} of a user, or a placeholder for a missing one. */
 json_t *ticket_view_person(struct store_txn *txn, uint64_t user_id);
-/* The ticket with people's names and the timeline events p may see. */
-json_t *ticket_view_detail(struct store_txn *txn, const struct principal *p,
-			   const struct ticket *t, const char *prefix);
+/* The ticket with people's names, the timeline events the caller may see,
+ * the status label and the workflow actions open to the caller. */
+json_t *ticket_view_detail(struct store_txn *txn, struct req *r, const struct ticket *t);
 /* Replies 404 with the same words whether the ticket is missing or hidden. */
 void ticket_view_not_found(struct req *r);
 /* Reads ticket id again and replies with its detail view and status. */

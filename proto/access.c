@@ -37,7 +37,12 @@ bool access_ticket_visible(const struct principal *p, const struct ticket *t)
 	case ROLE_CUSTOMER:
 		/* A requester who has since moved to another organisation no
 		 * longer sees the old organisation's tickets. */
-		return is_participant(p, t) || (is_requester(p, t) && same_org(p, t));
+		if (is_participant(p, t))
+			return true;
+		if (!same_org(p, t))
+			return false;
+		return is_requester(p, t) || t->shared_with_org ||
+		       (p->approver && t->needs_approval);
 	case ROLE_NONE:
 		break;
 	}
@@ -76,6 +81,14 @@ bool access_ticket_edit(const struct principal *p, const struct ticket *t)
 		break;
 	}
 	return false;
+}
+
+bool access_ticket_approve(const struct principal *p, const struct ticket *t)
+{
+	/* Nobody approves their own request. */
+	return p && t && p->approver && t->needs_approval && same_org(p, t) &&
+	       !is_requester(p, t) &&
+	       (p->role == ROLE_CUSTOMER || p->role == ROLE_ORG_CUSTOMER);
 }
 
 bool access_ticket_create(const struct principal *p)

@@ -14,6 +14,7 @@ struct principal {
 	uint64_t user_id;
 	uint64_t org_id;
 	enum role role;
+	bool approver; /* approves requests of their organisation */
 };
 
 /* May p see ticket t at all? (A ticket p may not see answers 404.) */
@@ -24,6 +25,9 @@ bool access_event_visible(const struct principal *p, const struct ticket_event *
 bool access_ticket_comment(const struct principal *p, const struct ticket *t);
 /* May p change type or priority of t? */
 bool access_ticket_edit(const struct principal *p, const struct ticket *t);
+/* May p approve or reject t (an approver of t's organisation, for a ticket
+ * whose request type needs approval)? */
+bool access_ticket_approve(const struct principal *p, const struct ticket *t);
 /* May p create tickets (customers of an organisation, agents, admins)? */
 bool access_ticket_create(const struct principal *p);
 

@@ -203,6 +203,102 @@ static json_t *jids(const uint64_t *ids, size_t n)
 	return a;
 }
 
+static json_t *jstrs(char *const *list, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (!a)
+		return NULL;
+	for (i = 0; list && i < n; i++) {
+		if (json_array_append_new(a, jstr(list[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* A small number where 0 means not given (impact, urgency, rating). */
+static json_t *jint_opt(uint64_t v)
+{
+	return v ? jint(v) : json_null();
+}
+
+/* References "PREFIX-N" of linked tickets. */
+static json_t *jrefs(const uint64_t *ids, size_t n, const char *prefix)
+{
+	json_t *a = json_array();
+	char ref[48];
+	size_t i;
+
+	if (!a)
+		return NULL;
+	for (i = 0; ids && i < n; i++) {
+		ticket_ref_format(ref, sizeof(ref), prefix, ids[i]);
+		if (json_array_append_new(a, json_string(ref))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The form's field values: the stored JSON object, or {} when there is
+ * none or the text is not an object (it was checked when written, so that
+ * only happens to damaged records). */
+static json_t *jfields(const char *text)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if (text) {
+		v = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+		if (json_is_object(v))
+			return v;
+		json_decref(v);
+	}
+	return json_object();
+}
+
+static const char *const contact_names[] = { "email", "phone", "fax", "mail" };
+
+/* Names of the CONTACT_* bits set in bits, in bit order. */
+static json_t *jcontact(uint8_t bits)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (!a)
+		return NULL;
+	for (i = 0; i < sizeof(contact_names) / sizeof(contact_names[0]); i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (json_array_append_new(a, json_string(contact_names[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Mirrors enum priority_mode of catalogue.h. */
+static const char *priority_mode_name(uint8_t mode)
+{
+	static const char *const names[] = { "none", "matrix", "direct" };
+
+	return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : NULL;
+}
+
+/* The category stored with the ticket wins over the table's answer for its
+ * status: a status renamed or removed by a workflow change keeps its list. */
+static const char *ticket_category_name(const struct ticket *t)
+{
+	if (t->category)
+		return status_category_name((enum status_category)t->category);
+	return status_category_name(status_category(t->status));
+}
+
 /* Takes the reference to v (also on failure); a NULL v means out of memory.
  * Builders chain calls with ||, so nothing after a failure is allocated. */
 static int set(json_t *o, const char *key, json_t *v)
@@ -246,7 +342,9 @@ json_t *user_to_json(const struct user *u)
 		    set(o, "language", jstr(u->language)) ||
 		    set(o, "phone", jstr(u->phone)) ||
 		    set(o, "created", jtime(u->created_ms)) ||
-		    set(o, "disabled", json_boolean(u->disabled)));
+		    set(o, "disabled", json_boolean(u->disabled)) ||
+		    set(o, "approver", json_boolean(u->approver)) ||
+		    set(o, "contact", jcontact(u->contact)));
 }
 
 json_t *org_to_json(const struct org *org)
@@ -258,7 +356,9 @@ json_t *org_to_json(const struct org *org)
 	return done(o, set(o, "id", jint(org->id)) ||
 		    set(o, "name", jstr(org->name)) ||
 		    set(o, "created", jtime(org->created_ms)) ||
-		    set(o, "share_by_default", json_boolean(org->share_by_default)));
+		    set(o, "share_by_default", json_boolean(org->share_by_default)) ||
+		    set(o, "services", jstrs(org->services, org->n_services)) ||
+		    set(o, "priority_mode", jstr(priority_mode_name(org->priority_mode))));
 }
 
 json_t *ticket_to_json(const struct ticket *t, const char *prefix)
@@ -268,15 +368,16 @@ json_t *ticket_to_json(const struct ticket *t, const char *prefix)
 
 	if (!o)
 		return NULL;
-	ticket_ref_format(ref, sizeof(ref), prefix ? prefix : "", t->id);
+	if (!prefix)
+		prefix = "";
+	ticket_ref_format(ref, sizeof(ref), prefix, t->id);
 	return done(o, set(o, "ref", json_string(ref)) ||
 		    set(o, "title", jstr(t->title)) ||
 		    set(o, "description", jstr(t->description)) ||
 		    set(o, "type", jstr(t->type)) ||
 		    set(o, "priority", jstr(priority_name(t->priority))) ||
 		    set(o, "status", jstr(t->status)) ||
-		    set(o, "status_category",
-			jstr(status_category_name(status_category(t->status)))) ||
+		    set(o, "status_category", jstr(ticket_category_name(t))) ||
 		    set(o, "channel", jstr(t->channel)) ||
 		    set(o, "created", jtime(t->created_ms)) ||
 		    set(o, "updated", jtime(t->updated_ms)) ||
@@ -286,7 +387,44 @@ json_t *ticket_to_json(const struct ticket *t, const char *prefix)
 		    set(o, "creator_id", jint(t->creator_id)) ||
 		    set(o, "assignee_id", jid_opt(t->assignee_id)) ||
 		    set(o, "followers", jids(t->followers, t->n_followers)) ||
-		    set(o, "participants", jids(t->participants, t->n_participants)));
+		    set(o, "participants", jids(t->participants, t->n_participants)) ||
+		    set(o, "request_type", jstr(t->request_type)) ||
+		    set(o, "service", jstr(t->service)) ||
+		    set(o, "subcategory", jstr(t->subcategory)) ||
+		    set(o, "impact", jint_opt(t->impact)) ||
+		    set(o, "urgency", jint_opt(t->urgency)) ||
+		    set(o, "fields", jfields(t->fields)) ||
+		    set(o, "shared_with_org", json_boolean(t->shared_with_org)) ||
+		    set(o, "external_emails", jstrs(t->external_emails, t->n_external_emails)) ||
+		    set(o, "assignee_group", jstr(t->assignee_group)) ||
+		    set(o, "resolution_code", jstr(t->resolution_code)) ||
+		    set(o, "cause", jstr(t->cause)) ||
+		    set(o, "related", jrefs(t->related, t->n_related, prefix)) ||
+		    set(o, "rating", jint_opt(t->rating)) ||
+		    set(o, "rating_comment", jstr(t->rating_comment)) ||
+		    set(o, "needs_approval", json_boolean(t->needs_approval)) ||
+		    set(o, "approver_id", jid_opt(t->approver_id)) ||
+		    set(o, "minutes", jint(t->minutes)) ||
+		    set(o, "billable_minutes", jint(t->billable_minutes)) ||
+		    set(o, "resolved", jtime_opt(t->resolved_ms)));
+}
+
+/* {"by": id, "at": time} of a redacted event. */
+static json_t *jredacted(const struct ticket_event *e)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	return done(o, set(o, "by", jint(e->redacted_by)) ||
+		    set(o, "at", jtime(e->redacted_ms)));
+}
+
+/* Text of a redacted event is gone from the view even if a caller left it
+ * in the record. */
+static json_t *jtext(const struct ticket_event *e, const char *s)
+{
+	return e->redacted_by ? json_null() : jstr(s);
 }
 
 json_t *ticket_event_to_json(const struct ticket_event *e)
@@ -307,18 +445,34 @@ json_t *ticket_event_to_json(const struct ticket_event *e)
 	switch (e->kind) {
 	case EVENT_CREATED:
 	case EVENT_COMMENT:
-		failed = set(o, "body", jstr(e->body));
+		failed = set(o, "body", jtext(e, e->body));
+		break;
+	case EVENT_TIME:
+		failed = set(o, "body", jtext(e, e->body)) ||
+			 set(o, "minutes", jint(e->minutes)) ||
+			 set(o, "billable", json_boolean(e->billable));
+		break;
+	case EVENT_APPROVAL:
+		failed = set(o, "body", jtext(e, e->body)) ||
+			 set(o, "new", jstr(e->new_value));
 		break;
 	case EVENT_FIELD:
 	case EVENT_STATUS:
+	case EVENT_PARTICIPANT:
+	case EVENT_REDACTION:
+	case EVENT_LINK:
 		failed = set(o, "field", jstr(e->field)) ||
-			 set(o, "old", jstr(e->old_value)) ||
-			 set(o, "new", jstr(e->new_value));
+			 set(o, "old", jtext(e, e->old_value)) ||
+			 set(o, "new", jtext(e, e->new_value));
 		break;
 	case EVENT_FOLLOW:
 	case EVENT_UNFOLLOW:
 		break;
 	}
+	if (!failed && e->rating)
+		failed = set(o, "rating", jint(e->rating));
+	if (!failed && e->redacted_by)
+		failed = set(o, "redacted", jredacted(e));
 	return done(o, failed);
 }
 
@@ -343,7 +497,9 @@ json_t *user_dump_json(const struct user *u)
 		    set(o, "phone", jstr(u->phone)) ||
 		    set(o, "created_ms", json_integer(u->created_ms)) ||
 		    set(o, "updated_ms", json_integer(u->updated_ms)) ||
-		    set(o, "disabled", json_boolean(u->disabled)));
+		    set(o, "disabled", json_boolean(u->disabled)) ||
+		    set(o, "approver", json_boolean(u->approver)) ||
+		    set(o, "contact", jint(u->contact)));
 }
 
 json_t *org_dump_json(const struct org *org)
@@ -357,7 +513,9 @@ json_t *org_dump_json(const struct org *org)
 		    set(o, "id", jint(org->id)) ||
 		    set(o, "name", jstr(org->name)) ||
 		    set(o, "created_ms", json_integer(org->created_ms)) ||
-		    set(o, "share_by_default", json_boolean(org->share_by_default)));
+		    set(o, "share_by_default", json_boolean(org->share_by_default)) ||
+		    set(o, "services", jstrs(org->services, org->n_services)) ||
+		    set(o, "priority_mode", jint(org->priority_mode)));
 }
 
 json_t *ticket_dump_json(const struct ticket *t)
@@ -384,7 +542,27 @@ json_t *ticket_dump_json(const struct ticket *t)
 		    set(o, "closed_ms", json_integer(t->closed_ms)) ||
 		    set(o, "event_count", jint(t->event_count)) ||
 		    set(o, "followers", jids(t->followers, t->n_followers)) ||
-		    set(o, "participants", jids(t->participants, t->n_participants)));
+		    set(o, "participants", jids(t->participants, t->n_participants)) ||
+		    set(o, "category", jint(t->category)) ||
+		    set(o, "request_type", jstr(t->request_type)) ||
+		    set(o, "service", jstr(t->service)) ||
+		    set(o, "subcategory", jstr(t->subcategory)) ||
+		    set(o, "impact", jint(t->impact)) ||
+		    set(o, "urgency", jint(t->urgency)) ||
+		    set(o, "fields", jstr(t->fields)) ||
+		    set(o, "shared_with_org", json_boolean(t->shared_with_org)) ||
+		    set(o, "external_emails", jstrs(t->external_emails, t->n_external_emails)) ||
+		    set(o, "assignee_group", jstr(t->assignee_group)) ||
+		    set(o, "resolution_code", jstr(t->resolution_code)) ||
+		    set(o, "cause", jstr(t->cause)) ||
+		    set(o, "related", jids(t->related, t->n_related)) ||
+		    set(o, "rating", jint(t->rating)) ||
+		    set(o, "rating_comment", jstr(t->rating_comment)) ||
+		    set(o, "approver_id", jint(t->approver_id)) ||
+		    set(o, "needs_approval", json_boolean(t->needs_approval)) ||
+		    set(o, "minutes", jint(t->minutes)) ||
+		    set(o, "billable_minutes", jint(t->billable_minutes)) ||
+		    set(o, "resolved_ms", json_integer(t->resolved_ms)));
 }
 
 json_t *ticket_event_dump_json(const struct ticket_event *e)
@@ -405,7 +583,12 @@ json_t *ticket_event_dump_json(const struct ticket_event *e)
 		    set(o, "body", jstr(e->body)) ||
 		    set(o, "field", jstr(e->field)) ||
 		    set(o, "old_value", jstr(e->old_value)) ||
-		    set(o, "new_value", jstr(e->new_value)));
+		    set(o, "new_value", jstr(e->new_value)) ||
+		    set(o, "rating", jint(e->rating)) ||
+		    set(o, "minutes", jint(e->minutes)) ||
+		    set(o, "billable", json_boolean(e->billable)) ||
+		    set(o, "redacted_by", jint(e->redacted_by)) ||
+		    set(o, "redacted_ms", json_integer(e->redacted_ms)));
 }
 
 json_t *session_dump_json(const struct session *s, const char *key_hex)

@@ -10,17 +10,30 @@
 
 #include "record.h"
 
-/* {"id","email","name","role","org_id","language","phone","created","disabled"} */
+/* {"id","email","name","role","org_id","language","phone","created","disabled",
+ *  "approver","contact":["email","phone","fax","mail"] (the bits set)} */
 json_t *user_to_json(const struct user *u);
-/* {"id","name","created","share_by_default"} */
+/* {"id","name","created","share_by_default","services":[ids],
+ *  "priority_mode":"none"|"matrix"|"direct"} */
 json_t *org_to_json(const struct org *o);
 /* {"ref","title","description","type","priority":"P1".."P4","status",
- *  "status_category","channel","created","updated","closed"|null,
+ *  "status_category" (the ticket's stored category, else its status's),
+ *  "channel","created","updated","closed"|null,
  *  "org_id","requester_id","creator_id","assignee_id"|null,
- *  "followers":[ids],"participants":[ids]}; prefix makes the reference. */
+ *  "followers":[ids],"participants":[ids],
+ *  "request_type","service","subcategory" (strings or null),
+ *  "impact","urgency" (null when not given),"fields":{form values},
+ *  "shared_with_org","external_emails":[addresses],"assignee_group",
+ *  "resolution_code","cause","related":["PREFIX-N"],"rating"|null,
+ *  "rating_comment","needs_approval","approver_id"|null,"minutes",
+ *  "billable_minutes","resolved"|null}; prefix makes the references. */
 json_t *ticket_to_json(const struct ticket *t, const char *prefix);
-/* {"seq","time","kind","actor_id","internal","from_support", and per kind
- *  "body" | "field","old","new"} */
+/* {"seq","time","kind","actor_id","internal","from_support", and per kind:
+ *  created, comment: "body"; time: "body","minutes","billable";
+ *  approval: "body","new"; field, status, participant, redaction, link:
+ *  "field","old","new"; follow, unfollow: nothing more.
+ *  "rating" when non-zero; "redacted":{"by","at"} when redacted_by is set,
+ *  and then "body", "old" and "new" are null} */
 json_t *ticket_event_to_json(const struct ticket_event *e);
 
 /* Times in JSON are RFC 3339 UTC strings with milliseconds:

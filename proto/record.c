@@ -1,4 +1,4 @@
-/* Record helpers: enum names, freeing, deep copies and id lists. */
+/* Record helpers: enum names, freeing, deep copies, id and string lists. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +19,11 @@ static const char *const event_kind_names[] = {
 	[EVENT_STATUS] = "status",
 	[EVENT_FOLLOW] = "follow",
 	[EVENT_UNFOLLOW] = "unfollow",
+	[EVENT_TIME] = "time",
+	[EVENT_PARTICIPANT] = "participant",
+	[EVENT_REDACTION] = "redaction",
+	[EVENT_LINK] = "link",
+	[EVENT_APPROVAL] = "approval",
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,6 +79,7 @@ void org_free(struct org *o)
 	if (!o)
 		return;
 	free(o->name);
+	str_list_free(o->services, o->n_services);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -88,6 +94,16 @@ void ticket_free(struct ticket *t)
 	free(t->channel);
 	free(t->followers);
 	free(t->participants);
+	free(t->request_type);
+	free(t->service);
+	free(t->subcategory);
+	free(t->fields);
+	str_list_free(t->external_emails, t->n_external_emails);
+	free(t->assignee_group);
+	free(t->resolution_code);
+	free(t->cause);
+	free(t->related);
+	free(t->rating_comment);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -133,6 +149,29 @@ static int dup_ids(uint64_t **d, const uint64_t *s, size_t n)
 	return 0;
 }
 
+/* Copies n strings; *d is NULL for an empty list. On failure *d is NULL
+ * and nothing is left allocated. */
+static int dup_strs(char ***d, char *const *s, size_t n)
+{
+	char **p;
+	size_t i;
+
+	*d = NULL;
+	if (!s || n == 0)
+		return 0;
+	p = calloc(n, sizeof(*p));
+	if (!p)
+		return DK_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (dup_str(&p[i], s[i])) {
+			str_list_free(p, i);
+			return DK_ERR_NOMEM;
+		}
+	}
+	*d = p;
+	return 0;
+}
+
 /* Both copies build in a local so that a failure leaves dst zeroed and never
  * frees anything src still owns. */
 int user_copy(struct user *dst, const struct user *src)
@@ -159,23 +198,59 @@ int ticket_copy(struct ticket *dst, const struct ticket *src)
 	struct ticket t = *src;
 
 	t.title = t.description = t.type = t.status = t.channel = NULL;
-	t.followers = t.participants = NULL;
+	t.request_type = t.service = t.subcategory = t.fields = NULL;
+	t.assignee_group = t.resolution_code = t.cause = t.rating_comment = NULL;
+	t.followers = t.participants = t.related = NULL;
+	t.external_emails = NULL;
 	if (dup_str(&t.title, src->title) ||
 	    dup_str(&t.description, src->description) ||
 	    dup_str(&t.type, src->type) ||
 	    dup_str(&t.status, src->status) ||
 	    dup_str(&t.channel, src->channel) ||
 	    dup_ids(&t.followers, src->followers, src->n_followers) ||
-	    dup_ids(&t.participants, src->participants, src->n_participants))
+	    dup_ids(&t.participants, src->participants, src->n_participants) ||
+	    dup_str(&t.request_type, src->request_type) ||
+	    dup_str(&t.service, src->service) ||
+	    dup_str(&t.subcategory, src->subcategory) ||
+	    dup_str(&t.fields, src->fields) ||
+	    dup_strs(&t.external_emails, src->external_emails, src->n_external_emails) ||
+	    dup_str(&t.assignee_group, src->assignee_group) ||
+	    dup_str(&t.resolution_code, src->resolution_code) ||
+	    dup_str(&t.cause, src->cause) ||
+	    dup_ids(&t.related, src->related, src->n_related) ||
+	    dup_str(&t.rating_comment, src->rating_comment))
 		goto fail;
 	if (!t.followers)
 		t.n_followers = 0;
 	if (!t.participants)
 		t.n_participants = 0;
+	if (!t.external_emails)
+		t.n_external_emails = 0;
+	if (!t.related)
+		t.n_related = 0;
 	*dst = t;
 	return 0;
 fail:
 	ticket_free(&t);
+	memset(dst, 0, sizeof(*dst));
+	return DK_ERR_NOMEM;
+}
+
+int org_copy(struct org *dst, const struct org *src)
+{
+	struct org o = *src;
+
+	o.name = NULL;
+	o.services = NULL;
+	if (dup_str(&o.name, src->name) ||
+	    dup_strs(&o.services, src->services, src->n_services))
+		goto fail;
+	if (!o.services)
+		o.n_services = 0;
+	*dst = o;
+	return 0;
+fail:
+	org_free(&o);
 	memset(dst, 0, sizeof(*dst));
 	return DK_ERR_NOMEM;
 }
@@ -217,4 +292,66 @@ void id_list_remove(uint64_t *ids, size_t *n, uint64_t id)
 		if (ids[i] != id)
 			ids[j++] = ids[i];
 	*n = j;
+}
+
+bool str_list_has(char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; list && i < n; i++)
+		if (list[i] && strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+int str_list_add(char ***list, size_t *n, const char *s)
+{
+	char **p, *copy;
+
+	if (!s)
+		return DK_ERR_INVALID;
+	if (str_list_has(*list, *n, s))
+		return 0;
+	if (*n >= SIZE_MAX / sizeof(**list) - 1)
+		return DK_ERR_NOMEM;
+	copy = strdup(s);
+	if (!copy)
+		return DK_ERR_NOMEM;
+	p = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!p) {
+		free(copy);
+		return DK_ERR_NOMEM;
+	}
+	p[*n] = copy;
+	*list = p;
+	(*n)++;
+	return 0;
+}
+
+void str_list_remove(char **list, size_t *n, const char *s)
+{
+	size_t i, j = 0;
+
+	if (!list || !s)
+		return;
+	for (i = 0; i < *n; i++) {
+		if (list[i] && strcmp(list[i], s) == 0)
+			free(list[i]);
+		else
+			list[j++] = list[i];
+	}
+	*n = j;
+}
+
+void str_list_free(char **list, size_t n)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 }

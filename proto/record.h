@@ -52,7 +52,15 @@ struct user {
 	int64_t created_ms;
 	int64_t updated_ms;
 	bool disabled;
+	bool approver;       /* approves requests of their organisation */
+	uint8_t contact;     /* CONTACT_* bits: how the user wants to be reached */
 };
+
+/* How a user wants to be contacted (seed: "How may we contact you?"). */
+#define CONTACT_EMAIL 1u
+#define CONTACT_PHONE 2u
+#define CONTACT_FAX 4u
+#define CONTACT_MAIL 8u
 
 struct org {
 	uint32_t version;
@@ -60,6 +68,10 @@ struct org {
 	char *name;
 	int64_t created_ms;
 	bool share_by_default; /* new tickets visible to the whole organisation */
+	/* contract */
+	char **services;       /* catalogue service ids the contract covers */
+	size_t n_services;
+	uint8_t priority_mode; /* enum priority_mode of catalogue.h; 0: none (always P4) */
 };
 
 struct ticket {
@@ -83,6 +95,29 @@ struct ticket {
 	size_t n_followers;
 	uint64_t *participants; /* users it is shared with besides the requester */
 	size_t n_participants;
+	/* lifecycle */
+	uint8_t category;      /* enum status_category of status when written; 0: look it up */
+	char *request_type;    /* catalogue request type id */
+	char *service;         /* catalogue service id, or NULL */
+	char *subcategory;
+	uint8_t impact;        /* 1..3, 0: not given */
+	uint8_t urgency;       /* 1..4, 0: not given */
+	char *fields;          /* JSON object text of the form's field values, or NULL */
+	bool shared_with_org;  /* every user of the organisation may see it */
+	char **external_emails; /* outside addresses that get notifications */
+	size_t n_external_emails;
+	char *assignee_group;  /* support group, or NULL */
+	char *resolution_code;
+	char *cause;           /* underlying cause: product_error, configuration_error, ... */
+	uint64_t *related;     /* linked tickets (a problem made from an incident) */
+	size_t n_related;
+	uint8_t rating;        /* satisfaction 1..5 given on acceptance; 0: none */
+	char *rating_comment;
+	uint64_t approver_id;  /* who approved or rejected; 0: nobody yet */
+	bool needs_approval;
+	uint32_t minutes;      /* time logged, all */
+	uint32_t billable_minutes;
+	int64_t resolved_ms;   /* last time it reached a resolved status; 0: not resolved */
 };
 
 enum event_kind {
@@ -91,10 +126,16 @@ enum event_kind {
 	EVENT_FIELD = 3,    /* field, old_value, new_value */
 	EVENT_STATUS = 4,   /* old_value, new_value are status names */
 	EVENT_FOLLOW = 5,
-	EVENT_UNFOLLOW = 6
+	EVENT_UNFOLLOW = 6,
+	EVENT_TIME = 7,        /* minutes, billable, body (what was done) */
+	EVENT_PARTICIPANT = 8, /* field "added"|"removed", new_value: user id or e-mail */
+	EVENT_REDACTION = 9,   /* field: "description"|"title"|"comment:SEQ" that was redacted */
+	EVENT_LINK = 10,       /* new_value: the related ticket's reference */
+	EVENT_APPROVAL = 11    /* new_value "approved"|"rejected", body: the approver's comment */
 };
 
-/* "created", "comment", "field", "status", "follow", "unfollow". */
+/* "created", "comment", "field", "status", "follow", "unfollow", "time",
+ * "participant", "redaction", "link", "approval". */
 const char *event_kind_name(enum event_kind k);
 
 struct ticket_event {
@@ -110,6 +151,11 @@ struct ticket_event {
 	char *field;
 	char *old_value;
 	char *new_value;
+	uint8_t rating;        /* status change by acceptance: 1..5 */
+	uint32_t minutes;      /* EVENT_TIME */
+	bool billable;
+	uint64_t redacted_by;  /* set on a comment whose text was removed */
+	int64_t redacted_ms;
 };
 
 enum session_kind {
@@ -150,7 +196,21 @@ void session_free(struct session *s);
 
 /* Deep copies: 0 or DK_ERR_NOMEM (dst zeroed on failure). */
 int user_copy(struct user *dst, const struct user *src);
+int org_copy(struct org *dst, const struct org *src);
 int ticket_copy(struct ticket *dst, const struct ticket *src);
+
+/* String lists (services, external e-mails): 0 or DK_ERR_NOMEM. The list
+ * owns its strings. Comparison is exact (byte for byte): fold e-mail
+ * addresses before adding them if case must not matter. */
+bool str_list_has(char *const *list, size_t n, const char *s);
+/* Adds a copy of s if absent: 0 (also when present), DK_ERR_NOMEM, or
+ * DK_ERR_INVALID for a NULL s. */
+int str_list_add(char ***list, size_t *n, const char *s);
+/* Removes and frees every entry equal to s, keeping the order of the rest;
+ * the array is not shrunk. */
+void str_list_remove(char **list, size_t *n, const char *s);
+/* Frees the n strings and the array; NULL is fine. */
+void str_list_free(char **list, size_t n);
 
 /* Id lists on a ticket (followers, participants). */
 bool id_list_has(const uint64_t *ids, size_t n, uint64_t id);

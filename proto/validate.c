@@ -8,18 +8,9 @@
 
 #include "dk_err.h"
 #include "validate.h"
+#include "validate_int.h"
 #include "workflow.h"
 
-#define TYPE_DEFAULT "incident"
-#define PRIORITY_DEFAULT 4
-
-/* How a string field is checked. */
-enum {
-	T_REQUIRED = 1 << 0,  /* missing or blank is "required" */
-	T_TRIM = 1 << 1,      /* spaces at both ends are dropped */
-	T_LINE = 1 << 2,      /* no control characters at all */
-	T_MULTILINE = 1 << 3  /* only \t \n \r among the controls */
-};
 
 static void error_clear(struct field_error *err)
 {
@@ -42,7 +33,7 @@ static size_t utf8_cut(const char *s, size_t max)
 }
 
 __attribute__((format(printf, 4, 5)))
-static int fail(struct field_error *err, const char *code, const char *field,
+int v_fail(struct field_error *err, const char *code, const char *field,
 		const char *fmt, ...)
 {
 	va_list ap;
@@ -59,7 +50,7 @@ static int fail(struct field_error *err, const char *code, const char *field,
 }
 
 /* The body must be an object holding only the listed (NULL-ended) keys. */
-static int check_object(const json_t *body, const char *const *known,
+int v_check_object(const json_t *body, const char *const *known,
 			struct field_error *err)
 {
 	const char *key;
@@ -67,7 +58,7 @@ static int check_object(const json_t *body, const char *const *known,
 	size_t i;
 
 	if (!json_is_object(body))
-		return fail(err, "invalid_json", "",
+		return v_fail(err, "invalid_json", "",
 			    "request body must be a JSON object");
 	/* json_object_foreach needs a non-const object; it does not modify. */
 	json_object_foreach((json_t *)body, key, v) {
@@ -75,7 +66,7 @@ static int check_object(const json_t *body, const char *const *known,
 			if (strcmp(key, known[i]) == 0)
 				break;
 		if (!known[i])
-			return fail(err, "unknown_field", key,
+			return v_fail(err, "unknown_field", key,
 				    "unknown field \"%.*s\"",
 				    (int)utf8_cut(key, 63), key);
 	}
@@ -120,7 +111,7 @@ static bool all_space(const char *s, size_t len)
 
 /* Reads the string field key into *out (NULL when absent and optional).
  * Length limits count bytes after trimming. */
-static int get_text(const json_t *body, const char *key, unsigned flags,
+int v_get_text(const json_t *body, const char *key, unsigned flags,
 		    size_t max, char **out, struct field_error *err)
 {
 	const json_t *v = json_object_get(body, key);
@@ -130,11 +121,11 @@ static int get_text(const json_t *body, const char *key, unsigned flags,
 	*out = NULL;
 	if (!v) {
 		if (flags & T_REQUIRED)
-			return fail(err, "required", key, "%s is required", key);
+			return v_fail(err, "required", key, "%s is required", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fail(err, "invalid_type", key, "%s must be a string", key);
+		return v_fail(err, "invalid_type", key, "%s must be a string", key);
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (flags & T_TRIM) {
@@ -147,18 +138,18 @@ static int get_text(const json_t *body, const char *key, unsigned flags,
 	}
 	if ((flags & T_REQUIRED) &&
 	    (len == 0 || ((flags & T_MULTILINE) && all_space(s, len))))
-		return fail(err, "required", key, "%s is required", key);
+		return v_fail(err, "required", key, "%s is required", key);
 	if (len > max)
-		return fail(err, "too_long", key, "%s is longer than %zu bytes",
+		return v_fail(err, "too_long", key, "%s is longer than %zu bytes",
 			    key, max);
 	if (!text_ok(s, len, flags))
-		return fail(err, "invalid_text", key,
+		return v_fail(err, "invalid_text", key,
 			    "%s contains control characters", key);
 	*out = strndup(s, len);
 	return *out ? 0 : DK_ERR_NOMEM;
 }
 
-static int get_bool(const json_t *body, const char *key, bool *out,
+int v_get_bool(const json_t *body, const char *key, bool *out,
 		    struct field_error *err)
 {
 	const json_t *v = json_object_get(body, key);
@@ -166,12 +157,12 @@ static int get_bool(const json_t *body, const char *key, bool *out,
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return fail(err, "invalid_type", key, "%s must be true or false", key);
+		return v_fail(err, "invalid_type", key, "%s must be true or false", key);
 	*out = json_is_true(v);
 	return 0;
 }
 
-static int get_type(const json_t *body, char **out, struct field_error *err)
+int v_get_type(const json_t *body, char **out, struct field_error *err)
 {
 	const json_t *v = json_object_get(body, "type");
 
@@ -179,17 +170,17 @@ static int get_type(const json_t *body, char **out, struct field_error *err)
 	if (!v)
 		return 0;
 	if (!json_is_string(v))
-		return fail(err, "invalid_type", "type", "type must be a string");
+		return v_fail(err, "invalid_type", "type", "type must be a string");
 	if (json_string_length(v) != strlen(json_string_value(v)) ||
 	    !ticket_type_valid(json_string_value(v)))
-		return fail(err, "invalid_value", "type",
+		return v_fail(err, "invalid_value", "type",
 			    "type must be incident, question or change_request");
 	*out = strdup(json_string_value(v));
 	return *out ? 0 : DK_ERR_NOMEM;
 }
 
 /* "P1".."P4" or a JSON integer 1..4; *out untouched when absent. */
-static int get_priority(const json_t *body, uint8_t *out, struct field_error *err)
+int v_get_priority(const json_t *body, uint8_t *out, struct field_error *err)
 {
 	const json_t *v = json_object_get(body, "priority");
 	uint8_t p = 0;
@@ -205,11 +196,11 @@ static int get_priority(const json_t *body, uint8_t *out, struct field_error *er
 		if (n >= 1 && n <= 4)
 			p = (uint8_t)n;
 	} else {
-		return fail(err, "invalid_type", "priority",
+		return v_fail(err, "invalid_type", "priority",
 			    "priority must be a string such as \"P2\" or a number 1 to 4");
 	}
 	if (!p)
-		return fail(err, "invalid_value", "priority",
+		return v_fail(err, "invalid_value", "priority",
 			    "priority must be P1, P2, P3 or P4");
 	*out = p;
 	return 0;
@@ -223,13 +214,13 @@ json_t *json_body_parse(const char *data, size_t len, struct field_error *err)
 	error_clear(err);
 	v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
-		fail(err, "invalid_json", "", "%s (line %d, column %d)",
+		v_fail(err, "invalid_json", "", "%s (line %d, column %d)",
 		     jerr.text, jerr.line, jerr.column);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		fail(err, "invalid_json", "", "request body must be a JSON object");
+		v_fail(err, "invalid_json", "", "request body must be a JSON object");
 		return NULL;
 	}
 	return v;
@@ -243,12 +234,12 @@ int login_parse(const json_t *body, struct login_input *out, struct field_error 
 	memset(out, 0, sizeof(*out));
 	error_clear(err);
 	/* Passwords are taken byte for byte: no trimming, any characters. */
-	if ((rc = check_object(body, known, err)) ||
-	    (rc = get_text(body, "email", T_REQUIRED | T_TRIM, EMAIL_MAX_BYTES,
+	if ((rc = v_check_object(body, known, err)) ||
+	    (rc = v_get_text(body, "email", T_REQUIRED | T_TRIM, EMAIL_MAX_BYTES,
 			   &out->email, err)) ||
-	    (rc = get_text(body, "password", T_REQUIRED, PASSWORD_MAX_BYTES,
+	    (rc = v_get_text(body, "password", T_REQUIRED, PASSWORD_MAX_BYTES,
 			   &out->password, err)) ||
-	    (rc = get_bool(body, "remember", &out->remember, err)))
+	    (rc = v_get_bool(body, "remember", &out->remember, err)))
 		login_input_free(out);
 	return rc;
 }
@@ -263,102 +254,6 @@ void login_input_free(struct login_input *in)
 		explicit_bzero(in->password, strlen(in->password));
 		free(in->password);
 	}
-	memset(in, 0, sizeof(*in));
-}
-
-int ticket_create_parse(const json_t *body, struct ticket_create_input *out,
-			struct field_error *err)
-{
-	static const char *const known[] = {
-		"title", "description", "type", "priority", NULL
-	};
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	error_clear(err);
-	out->priority = PRIORITY_DEFAULT;
-	if ((rc = check_object(body, known, err)) ||
-	    (rc = get_text(body, "title", T_REQUIRED | T_TRIM | T_LINE,
-			   TITLE_MAX_BYTES, &out->title, err)) ||
-	    (rc = get_text(body, "description", T_REQUIRED | T_MULTILINE,
-			   TEXT_MAX_BYTES, &out->description, err)) ||
-	    (rc = get_type(body, &out->type, err)) ||
-	    (rc = get_priority(body, &out->priority, err)))
-		goto fail;
-	if (!out->type) {
-		out->type = strdup(TYPE_DEFAULT);
-		if (!out->type) {
-			rc = DK_ERR_NOMEM;
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	ticket_create_input_free(out);
-	return rc;
-}
-
-void ticket_create_input_free(struct ticket_create_input *in)
-{
-	if (!in)
-		return;
-	free(in->title);
-	free(in->description);
-	free(in->type);
-	memset(in, 0, sizeof(*in));
-}
-
-int ticket_patch_parse(const json_t *body, struct ticket_patch_input *out,
-		       struct field_error *err)
-{
-	static const char *const known[] = { "type", "priority", NULL };
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	error_clear(err);
-	if ((rc = check_object(body, known, err)) ||
-	    (rc = get_type(body, &out->type, err)) ||
-	    (rc = get_priority(body, &out->priority, err)))
-		goto fail;
-	if (!out->type && !out->priority) {
-		rc = fail(err, "required", "", "nothing to change");
-		goto fail;
-	}
-	return 0;
-fail:
-	ticket_patch_input_free(out);
-	return rc;
-}
-
-void ticket_patch_input_free(struct ticket_patch_input *in)
-{
-	if (!in)
-		return;
-	free(in->type);
-	memset(in, 0, sizeof(*in));
-}
-
-int comment_parse(const json_t *body, struct comment_input *out,
-		  struct field_error *err)
-{
-	static const char *const known[] = { "body", "internal", NULL };
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	error_clear(err);
-	if ((rc = check_object(body, known, err)) ||
-	    (rc = get_text(body, "body", T_REQUIRED | T_MULTILINE, TEXT_MAX_BYTES,
-			   &out->body, err)) ||
-	    (rc = get_bool(body, "internal", &out->internal, err)))
-		comment_input_free(out);
-	return rc;
-}
-
-void comment_input_free(struct comment_input *in)
-{
-	if (!in)
-		return;
-	free(in->body);
 	memset(in, 0, sizeof(*in));
 }
 

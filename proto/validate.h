@@ -42,31 +42,7 @@ struct login_input {
 int login_parse(const json_t *body, struct login_input *out, struct field_error *err);
 void login_input_free(struct login_input *in);
 
-struct ticket_create_input {
-	char *title;
-	char *description;
-	char *type;       /* default "incident" */
-	uint8_t priority; /* default 4 */
-};
-int ticket_create_parse(const json_t *body, struct ticket_create_input *out,
-			struct field_error *err);
-void ticket_create_input_free(struct ticket_create_input *in);
-
-struct ticket_patch_input {
-	char *type;       /* NULL: unchanged */
-	uint8_t priority; /* 0: unchanged */
-};
-/* At least one field must be present ("required" on the body otherwise). */
-int ticket_patch_parse(const json_t *body, struct ticket_patch_input *out,
-		       struct field_error *err);
-void ticket_patch_input_free(struct ticket_patch_input *in);
-
-struct comment_input {
-	char *body;
-	bool internal; /* only agents may set it; the handler checks */
-};
-int comment_parse(const json_t *body, struct comment_input *out, struct field_error *err);
-void comment_input_free(struct comment_input *in);
+/* Ticket request bodies: see ticket_input.h. */
 
 /* "P1".."P4" (also 1..4 as a number in JSON): 1..4, or 0 when invalid. */
 uint8_t priority_parse(const char *s);

@@ -311,6 +311,18 @@ static int init_fn(struct store_txn *t, void *arg)
 		if (rc)
 			return store_err(t, rc, "dbi_open");
 	}
+	/* version 1 lists lack the shared and assignee scopes: rebuild them
+	 * once; a read-only open leaves the database as it is */
+	if (a->schema < STORE_SCHEMA_VERSION && t->write) {
+		rc = store_tickets_reindex(t, NULL);
+		if (rc)
+			return rc;
+		be32_put(v4, STORE_SCHEMA_VERSION);
+		rc = store_put(t, DB_META, SCHEMA_KEY, sizeof SCHEMA_KEY - 1, v4, 4, 0);
+		if (rc)
+			return rc;
+		a->schema = STORE_SCHEMA_VERSION;
+	}
 	return 0;
 }
 

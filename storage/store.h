@@ -4,7 +4,8 @@
  *
  * Databases (named LMDB databases, integer keys big-endian so cursors walk
  * them in order):
- *   meta            name -> value     "schema" (u32), sequences (u64)
+ *   meta            name -> value     "schema" (u32), sequences "seq:NAME" (u64),
+ *                                     documents "doc:NAME" (bytes), "docs_version" (u64)
  *   users           id u64 -> user record
  *   users_by_email  folded e-mail -> id u64
  *   orgs            id u64 -> org record
@@ -26,10 +27,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "dk_err.h"
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: ticket lists gained the shared and assignee scopes; opening a version 1
+ * database for writing rebuilds the lists (store_tickets_reindex). */
+#define STORE_SCHEMA_VERSION 2
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -95,15 +99,36 @@ int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct tic
 /* Timeline: assigns e->seq = ++t->event_count and e->ticket_id = t->id and
  * stores e; the caller stores t afterwards in the same transaction. */
 int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_event *e);
+/* One event (owned copy), and rewriting one that exists (same ticket and
+ * seq; DK_ERR_NOTFOUND otherwise). */
+int store_event_get(struct store_txn *txn, uint64_t ticket_id, uint32_t seq,
+		    struct ticket_event *out);
+int store_event_replace(struct store_txn *txn, const struct ticket_event *e);
 /* Calls fn for each event of a ticket in order; a non-zero return stops the
  * walk and is returned. e is only valid during the call. */
 typedef int (*store_event_fn)(const struct ticket_event *e, void *arg);
 int store_events_each(struct store_txn *txn, uint64_t ticket_id, store_event_fn fn, void *arg);
 
-/* Ticket lists. Each ticket is listed under every scope that may see it
- * (all; its organisation; each party: requester and participants) and under
- * every bucket its status belongs to. */
-enum list_scope { SCOPE_ALL = 0, SCOPE_ORG = 1, SCOPE_PARTY = 2 };
+/* Ticket lists. Each ticket is listed under every scope that may see it and
+ * under every bucket its category belongs to: the ticket's stored category,
+ * or for 0 the default workflow's category of its status. Scope ids:
+ *   SCOPE_ALL           0
+ *   SCOPE_ORG           the ticket's organisation
+ *   SCOPE_PARTY         each party: the requester and every participant
+ *   SCOPE_ORG_SHARED    the organisation, for tickets shared_with_org
+ *   SCOPE_PARTY_SHARED  each party of a ticket shared_with_org; counts only
+ *                       (no list), to take the overlap out of the customer
+ *                       union's counts
+ *   SCOPE_ASSIGNEE      the assignee's user id, 0 for unassigned tickets
+ * A ticket of organisation 0 is never in the two shared scopes. */
+enum list_scope {
+	SCOPE_ALL = 0,
+	SCOPE_ORG = 1,
+	SCOPE_PARTY = 2,
+	SCOPE_ORG_SHARED = 3,
+	SCOPE_PARTY_SHARED = 4,
+	SCOPE_ASSIGNEE = 5
+};
 enum list_bucket { BUCKET_ALL = 0, BUCKET_OPEN = 1, BUCKET_CLOSED = 2, BUCKET_RESOLVED = 3 };
 /* Newest first: ids below before_id (0: from the newest), at most limit of
  * them into ids; *more tells whether further ids follow. */
@@ -115,6 +140,35 @@ int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t sco
 typedef int (*store_count_fn)(char dim, const char *value, uint64_t count, void *arg);
 int store_ticket_counts(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
 			enum list_bucket bucket, store_count_fn fn, void *arg);
+
+/* A plain customer's view: the union of SCOPE_PARTY(user_id) and
+ * SCOPE_ORG_SHARED(org_id) (org_id 0: the first alone), newest first, each
+ * ticket once; paging as for store_ticket_list. */
+int store_ticket_list_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
+			       enum list_bucket bucket, uint64_t before_id, size_t limit,
+			       uint64_t *ids, size_t *n, bool *more);
+/* Counts of that union, as store_ticket_counts reports them: party +
+ * org_shared - party_shared per (dim, value). Exact as long as the shared
+ * tickets a user is party to belong to org_id (participants come from the
+ * ticket's own organisation). */
+int store_ticket_counts_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
+				 enum list_bucket bucket, store_count_fn fn, void *arg);
+
+/* Drops ticket_list and ticket_counts and rebuilds them from every ticket
+ * record, in txn (a write transaction). *n_tickets (may be NULL) tells how
+ * many tickets were indexed. For schema upgrades and repair. */
+int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets);
+
+/* Named documents in meta (the catalogue, the workflow: JSON text). get
+ * replaces the contents of out with the document (DK_ERR_NOTFOUND, out
+ * empty, when there is none). put stores a copy of data and increments the
+ * documents version, so a running deskd notices a change made by deskctl
+ * with one cheap read of store_doc_version (0 before any put). Names are
+ * 1..STORE_DOC_NAME_MAX bytes; DK_ERR_INVALID otherwise. */
+#define STORE_DOC_NAME_MAX 64
+int store_doc_get(struct store_txn *txn, const char *name, struct dk_buf *out);
+int store_doc_put(struct store_txn *txn, const char *name, const void *data, size_t len);
+int store_doc_version(struct store_txn *txn, uint64_t *out);
 
 /* Sessions and API tokens, keyed by the SHA-256 of their secret. */
 int store_session_get(struct store_txn *txn, const uint8_t key[32], struct session *out);

@@ -1,5 +1,5 @@
-/* meta values and sequences; users and organisations with their unique
- * lookup indexes. */
+/* meta values, sequences and named documents; users and organisations with
+ * their unique lookup indexes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +48,73 @@ int store_seq_next(struct store_txn *txn, const char *name, uint64_t start, uint
 		return rc;
 	*out = cur + 1;
 	return 0;
+}
+
+#define DOC_PREFIX "doc:"
+#define DOC_PREFIX_LEN (sizeof DOC_PREFIX - 1)
+#define DOCS_VERSION_KEY "docs_version"
+
+static size_t doc_key(char out[DOC_PREFIX_LEN + STORE_DOC_NAME_MAX], const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > STORE_DOC_NAME_MAX)
+		return 0;
+	memcpy(out, DOC_PREFIX, DOC_PREFIX_LEN);
+	memcpy(out + DOC_PREFIX_LEN, name, n);
+	return DOC_PREFIX_LEN + n;
+}
+
+int store_doc_get(struct store_txn *txn, const char *name, struct dk_buf *out)
+{
+	char key[DOC_PREFIX_LEN + STORE_DOC_NAME_MAX];
+	size_t klen = doc_key(key, name);
+	MDB_val val;
+	int rc;
+
+	dk_buf_reset(out);
+	if (klen == 0)
+		return DK_ERR_INVALID;
+	rc = store_get(txn, DB_META, key, klen, &val);
+	if (rc)
+		return rc;
+	return dk_buf_append(out, val.mv_data, val.mv_size);
+}
+
+int store_doc_version(struct store_txn *txn, uint64_t *out)
+{
+	MDB_val val;
+	int rc;
+
+	*out = 0;
+	rc = store_get(txn, DB_META, DOCS_VERSION_KEY, sizeof DOCS_VERSION_KEY - 1, &val);
+	if (rc == DK_ERR_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	return store_val_u64(&val, out);
+}
+
+int store_doc_put(struct store_txn *txn, const char *name, const void *data, size_t len)
+{
+	char key[DOC_PREFIX_LEN + STORE_DOC_NAME_MAX];
+	size_t klen = doc_key(key, name);
+	uint64_t version;
+	uint8_t v8[8];
+	int rc;
+
+	if (klen == 0 || (!data && len))
+		return DK_ERR_INVALID;
+	rc = store_doc_version(txn, &version);
+	if (rc)
+		return rc;
+	rc = store_put(txn, DB_META, key, klen, len ? data : "", len, 0);
+	if (rc)
+		return rc;
+	/* wrapping is harmless: readers only compare for change */
+	be64_put(v8, version + 1);
+	return store_put(txn, DB_META, DOCS_VERSION_KEY, sizeof DOCS_VERSION_KEY - 1, v8,
+			 sizeof v8, 0);
 }
 
 /* Unique index key of a name: e-mails through email_fold, other names with

@@ -36,38 +36,67 @@ static bool scope_seen(const struct entry *e, size_t n, uint8_t scope, uint64_t 
 	return false;
 }
 
+/* Appends (scope, id) unless it is there already: a participant who is also
+ * the requester is listed once. */
+static void scope_add(struct entry *e, size_t *n, uint8_t scope, uint64_t scope_id)
+{
+	if (!scope_seen(e, *n, scope, scope_id))
+		e[(*n)++] = (struct entry){ .scope = scope, .scope_id = scope_id };
+}
+
+/* Category the lists use: the one stored with the ticket when it has one
+ * (written by a deskd that knows the workflow in force), else the default
+ * workflow's answer for the status, as for records written before tickets
+ * carried a category. */
+static enum status_category ticket_category(const struct ticket *t)
+{
+	if (t->category)
+		return (enum status_category)t->category;
+	return status_category(t->status);
+}
+
 static int entries_build(const struct ticket *t, struct entries *out)
 {
 	uint8_t buckets[3];
-	size_t nb = 0, ns = 0, i, j;
+	size_t nb = 0, ns = 0, max, i, j;
 	struct entry *scopes;
 	enum status_category cat;
+	/* organisation 0 is no organisation: nothing to share with */
+	bool shared = t->shared_with_org && t->org_id != 0;
 
 	memset(out, 0, sizeof *out);
 	if (!t->status || !*t->status || strlen(t->status) > KEY_COUNT_VALUE_MAX)
 		return DK_ERR_INVALID;
-	cat = status_category(t->status);
+	if (t->n_participants > (SIZE_MAX / sizeof *scopes - 4) / 6)
+		return DK_ERR_NOMEM;
+	cat = ticket_category(t);
 	buckets[nb++] = BUCKET_ALL;
 	buckets[nb++] = cat == CATEGORY_CLOSED ? BUCKET_CLOSED : BUCKET_OPEN;
 	if (cat == CATEGORY_RESOLVED)
 		buckets[nb++] = BUCKET_RESOLVED;
 
-	scopes = calloc(3 + t->n_participants, sizeof *scopes);
-	out->e = calloc((3 + t->n_participants) * nb, sizeof *out->e);
+	/* all, org, assignee, org shared, and each party twice */
+	max = 4 + 2 * (1 + t->n_participants);
+	scopes = calloc(max, sizeof *scopes);
+	out->e = calloc(max * nb, sizeof *out->e);
 	if (!scopes || !out->e) {
 		free(scopes);
 		free(out->e);
 		out->e = NULL;
 		return DK_ERR_NOMEM;
 	}
-	scopes[ns++] = (struct entry){ .scope = SCOPE_ALL, .scope_id = 0 };
-	scopes[ns++] = (struct entry){ .scope = SCOPE_ORG, .scope_id = t->org_id };
-	scopes[ns++] = (struct entry){ .scope = SCOPE_PARTY, .scope_id = t->requester_id };
-	/* a participant who is also the requester is listed once */
+	scope_add(scopes, &ns, SCOPE_ALL, 0);
+	scope_add(scopes, &ns, SCOPE_ORG, t->org_id);
+	scope_add(scopes, &ns, SCOPE_ASSIGNEE, t->assignee_id);
+	scope_add(scopes, &ns, SCOPE_PARTY, t->requester_id);
 	for (i = 0; i < t->n_participants; i++)
-		if (!scope_seen(scopes, ns, SCOPE_PARTY, t->participants[i]))
-			scopes[ns++] = (struct entry){ .scope = SCOPE_PARTY,
-						       .scope_id = t->participants[i] };
+		scope_add(scopes, &ns, SCOPE_PARTY, t->participants[i]);
+	if (shared) {
+		scope_add(scopes, &ns, SCOPE_ORG_SHARED, t->org_id);
+		scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->requester_id);
+		for (i = 0; i < t->n_participants; i++)
+			scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->participants[i]);
+	}
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < nb; j++) {
 			out->e[out->n] = scopes[i];
@@ -100,6 +129,9 @@ static int list_set(struct store_txn *txn, const struct entry *e, uint64_t id, b
 	uint8_t k[KEY_LIST_LEN];
 	int rc;
 
+	/* only counted: it corrects the customer union's counts */
+	if (e->scope == SCOPE_PARTY_SHARED)
+		return 0;
 	key_list(k, e->scope, e->scope_id, e->bucket, id);
 	if (on)
 		return store_put(txn, DB_TICKET_LIST, k, sizeof k, "", 0, 0);
@@ -251,6 +283,52 @@ out:
 	return rc;
 }
 
+int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
+{
+	struct entries none = { 0 }, to;
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id;
+	int rc, mrc;
+
+	if (n_tickets)
+		*n_tickets = 0;
+	mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_LIST], 0);
+	if (mrc == 0)
+		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_COUNTS], 0);
+	if (mrc)
+		return store_err(txn, mrc, "reindex");
+	rc = store_cursor_open(txn, DB_TICKETS, &c);
+	if (rc)
+		return rc;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct ticket t;
+
+		if (!key_id_parse(k.mv_data, k.mv_size, &id)) {
+			rc = DK_ERR_CORRUPT;
+			goto out;
+		}
+		rc = ticket_decode(v.mv_data, v.mv_size, &t);
+		if (rc)
+			goto out;
+		rc = entries_build(&t, &to);
+		if (rc == 0)
+			rc = index_move(txn, id, &none, &to);
+		free(to.e);
+		ticket_free(&t);
+		if (rc)
+			goto out;
+		if (n_tickets)
+			(*n_tickets)++;
+	}
+	if (mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "reindex");
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
 int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_event *e)
 {
 	struct dk_buf buf = { 0 };
@@ -313,46 +391,128 @@ out:
 	return rc;
 }
 
+/* A walk down one list, newest first. */
+struct desc {
+	struct store_txn *txn;
+	MDB_cursor *c;
+	uint8_t prefix[KEY_LIST_PREFIX_LEN];
+	bool valid;  /* id holds the current entry */
+	uint64_t id;
+};
+
+/* Parses where the cursor stands after an LMDB call that returned mrc. */
+static int desc_settle(struct desc *d, int mrc, MDB_val *k)
+{
+	d->valid = mrc == 0 && key_list_parse(k->mv_data, k->mv_size, d->prefix, &d->id);
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		return store_err(d->txn, mrc, "ticket_list");
+	return 0;
+}
+
+/* Positions on the newest id below before_id (0: the newest of all). */
+static int desc_open(struct desc *d, struct store_txn *txn, enum list_scope scope,
+		     uint64_t scope_id, enum list_bucket bucket, uint64_t before_id)
+{
+	uint8_t seek[KEY_LIST_LEN];
+	uint64_t upper = before_id ? before_id - 1 : UINT64_MAX;
+	MDB_val k, v;
+	int rc, mrc;
+
+	memset(d, 0, sizeof *d);
+	d->txn = txn;
+	key_list_prefix(d->prefix, (uint8_t)scope, scope_id, (uint8_t)bucket);
+	key_list(seek, (uint8_t)scope, scope_id, (uint8_t)bucket, upper);
+	rc = store_cursor_open(txn, DB_TICKET_LIST, &d->c);
+	if (rc)
+		return rc;
+	/* the greatest key <= seek: the key itself, or the one before the next */
+	k.mv_size = sizeof seek;
+	k.mv_data = seek;
+	mrc = mdb_cursor_get(d->c, &k, &v, MDB_SET_RANGE);
+	if (mrc == MDB_NOTFOUND)
+		mrc = mdb_cursor_get(d->c, &k, &v, MDB_LAST);
+	else if (mrc == 0 && (k.mv_size != sizeof seek || memcmp(k.mv_data, seek, sizeof seek)))
+		mrc = mdb_cursor_get(d->c, &k, &v, MDB_PREV);
+	return desc_settle(d, mrc, &k);
+}
+
+static int desc_next(struct desc *d)
+{
+	MDB_val k, v;
+
+	return desc_settle(d, mdb_cursor_get(d->c, &k, &v, MDB_PREV), &k);
+}
+
+static void desc_close(struct desc *d)
+{
+	if (d->c)
+		mdb_cursor_close(d->c);
+	d->c = NULL;
+	d->valid = false;
+}
+
 int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
 		      enum list_bucket bucket, uint64_t before_id, size_t limit,
 		      uint64_t *ids, size_t *n, bool *more)
 {
-	uint8_t prefix[KEY_LIST_PREFIX_LEN], seek[KEY_LIST_LEN];
-	uint64_t upper = before_id ? before_id - 1 : UINT64_MAX;
-	MDB_cursor *c;
-	MDB_val k, v;
-	uint64_t id;
-	int rc, mrc;
+	struct desc d;
+	int rc;
 
 	*n = 0;
 	*more = false;
-	key_list_prefix(prefix, (uint8_t)scope, scope_id, (uint8_t)bucket);
-	key_list(seek, (uint8_t)scope, scope_id, (uint8_t)bucket, upper);
-	rc = store_cursor_open(txn, DB_TICKET_LIST, &c);
-	if (rc)
-		return rc;
-	/* position on the greatest key <= seek, then walk backwards */
-	k.mv_size = sizeof seek;
-	k.mv_data = seek;
-	mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-	if (mrc == MDB_NOTFOUND)
-		mrc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-	else if (mrc == 0 && (k.mv_size != sizeof seek || memcmp(k.mv_data, seek, sizeof seek)))
-		mrc = mdb_cursor_get(c, &k, &v, MDB_PREV);
-	while (mrc == 0 && key_list_parse(k.mv_data, k.mv_size, prefix, &id)) {
+	rc = desc_open(&d, txn, scope, scope_id, bucket, before_id);
+	while (rc == 0 && d.valid) {
+		if (*n == limit) {
+			*more = true;
+			break;
+		}
+		ids[(*n)++] = d.id;
+		rc = desc_next(&d);
+	}
+	desc_close(&d);
+	if (rc) {
+		*n = 0;
+		*more = false;
+	}
+	return rc;
+}
+
+int store_ticket_list_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
+			       enum list_bucket bucket, uint64_t before_id, size_t limit,
+			       uint64_t *ids, size_t *n, bool *more)
+{
+	struct desc own, org = { 0 };
+	uint64_t id;
+	int rc;
+
+	*n = 0;
+	*more = false;
+	rc = desc_open(&own, txn, SCOPE_PARTY, user_id, bucket, before_id);
+	/* organisation 0 shares nothing (see entries_build) */
+	if (rc == 0 && org_id)
+		rc = desc_open(&org, txn, SCOPE_ORG_SHARED, org_id, bucket, before_id);
+	/* merge two descending walks; a ticket in both is taken once */
+	while (rc == 0 && (own.valid || org.valid)) {
+		if (own.valid && org.valid)
+			id = own.id > org.id ? own.id : org.id;
+		else
+			id = own.valid ? own.id : org.id;
 		if (*n == limit) {
 			*more = true;
 			break;
 		}
 		ids[(*n)++] = id;
-		mrc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+		if (own.valid && own.id == id)
+			rc = desc_next(&own);
+		if (rc == 0 && org.valid && org.id == id)
+			rc = desc_next(&org);
 	}
-	if (mrc != 0 && mrc != MDB_NOTFOUND) {
-		rc = store_err(txn, mrc, "ticket_list");
+	desc_close(&own);
+	desc_close(&org);
+	if (rc) {
 		*n = 0;
 		*more = false;
 	}
-	mdb_cursor_close(c);
 	return rc;
 }
 
@@ -392,5 +552,85 @@ int store_ticket_counts(struct store_txn *txn, enum list_scope scope, uint64_t s
 		rc = store_err(txn, mrc, "ticket_counts");
 out:
 	mdb_cursor_close(c);
+	return rc;
+}
+
+/* Counts of several lists added up per (dim, value); a handful of rows
+ * (four priorities and the statuses in use), so a plain array will do. */
+struct tally_row {
+	char dim;
+	char value[KEY_COUNT_VALUE_MAX + 1];
+	int64_t count;
+};
+
+struct tally {
+	struct tally_row *rows;
+	size_t n, cap;
+	int sign; /* 1: add the list being walked, -1: take it away */
+};
+
+static int tally_cb(char dim, const char *value, uint64_t count, void *arg)
+{
+	struct tally *t = arg;
+	struct tally_row *r;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].dim == dim && strcmp(t->rows[i].value, value) == 0)
+			break;
+	if (i == t->n) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 16;
+
+			r = realloc(t->rows, cap * sizeof *r);
+			if (!r)
+				return DK_ERR_NOMEM;
+			t->rows = r;
+			t->cap = cap;
+		}
+		r = &t->rows[t->n++];
+		r->dim = dim;
+		snprintf(r->value, sizeof r->value, "%s", value);
+		r->count = 0;
+	}
+	if (count > INT64_MAX)
+		return DK_ERR_CORRUPT;
+	t->rows[i].count += t->sign * (int64_t)count;
+	return 0;
+}
+
+/* The order store_ticket_counts reports in: key order, dim then value. */
+static int tally_cmp(const void *a, const void *b)
+{
+	const struct tally_row *x = a, *y = b;
+
+	if (x->dim != y->dim)
+		return (unsigned char)x->dim < (unsigned char)y->dim ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+int store_ticket_counts_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
+				 enum list_bucket bucket, store_count_fn fn, void *arg)
+{
+	struct tally t = { .sign = 1 };
+	size_t i;
+	int rc;
+
+	/* own + shared with the organisation - own that are also shared */
+	rc = store_ticket_counts(txn, SCOPE_PARTY, user_id, bucket, tally_cb, &t);
+	if (rc == 0 && org_id)
+		rc = store_ticket_counts(txn, SCOPE_ORG_SHARED, org_id, bucket, tally_cb, &t);
+	t.sign = -1;
+	if (rc == 0 && org_id)
+		rc = store_ticket_counts(txn, SCOPE_PARTY_SHARED, user_id, bucket, tally_cb, &t);
+	if (rc)
+		goto out;
+	if (t.n)
+		qsort(t.rows, t.n, sizeof *t.rows, tally_cmp);
+	for (i = 0; i < t.n && rc == 0; i++)
+		if (t.rows[i].count > 0)
+			rc = fn(t.rows[i].dim, t.rows[i].value, (uint64_t)t.rows[i].count, arg);
+out:
+	free(t.rows);
 	return rc;
 }

@@ -1,99 +1,7 @@
-/* Records: msgpack round trips, defaults, corrupt input, copies, id lists;
- * also the byte buffer and error text the codec relies on. */
-#include "test.h"
-
-#include <msgpack.h>
-
-#include "buf.h"
-#include "dk_err.h"
-#include "record.h"
-#include "record_fixtures.h"
-
-/* ---- hand-built msgpack ------------------------------------------------- */
-
-struct mp {
-	msgpack_sbuffer sb;
-	msgpack_packer pk;
-};
-
-static void mp_init(struct mp *m)
-{
-	msgpack_sbuffer_init(&m->sb);
-	msgpack_packer_init(&m->pk, &m->sb, msgpack_sbuffer_write);
-}
-
-static void mp_done(struct mp *m)
-{
-	msgpack_sbuffer_destroy(&m->sb);
-}
-
-static void mp_str(struct mp *m, const char *s, size_t n)
-{
-	msgpack_pack_str_with_body(&m->pk, s, n);
-}
-
-static void mp_cstr(struct mp *m, const char *s)
-{
-	mp_str(m, s, strlen(s));
-}
-
-static void mp_uint(struct mp *m, uint64_t v)
-{
-	msgpack_pack_uint64(&m->pk, v);
-}
-
-static void mp_int(struct mp *m, int64_t v)
-{
-	msgpack_pack_int64(&m->pk, v);
-}
-
-/* ---- decoders behind one signature --------------------------------------- */
-
-static bool all_zero(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (c[i])
-			return false;
-	return true;
-}
-
-/* Each wrapper decodes into a scratch record, checks that a failure left it
- * zeroed, and frees it, so callers only see the return code. */
-#define DECODER(rec)                                                    \
-	static int dec_##rec(const void *data, size_t len)             \
-	{                                                               \
-		struct rec r;                                           \
-		int rc;                                                 \
-		memset(&r, 0xa5, sizeof(r));                            \
-		rc = rec##_decode(data, len, &r);                       \
-		if (rc)                                                 \
-			assert_true(all_zero(&r, sizeof(r)));           \
-		rec##_free(&r);                                         \
-		return rc;                                              \
-	}
-DECODER(user)
-DECODER(org)
-DECODER(ticket)
-DECODER(ticket_event)
-DECODER(session)
-
-/* Copies into an allocation of exactly len bytes, so that ASan reports any
- * read past the end of the input. */
-static int dec_exact(int (*dec)(const void *, size_t), const void *data, size_t len)
-{
-	void *copy = malloc(len ? len : 1);
-	int rc;
-
-	assert_non_null(copy);
-	if (len)
-		memcpy(copy, data, len);
-	rc = dec(copy, len);
-	free(copy);
-	return rc;
-}
+/* Records: msgpack round trips, defaults, copies, id and string lists,
+ * names; also the byte buffer and error text the codec relies on. Corrupt
+ * input is tested in test_record_corrupt.c. */
+#include "test_record.h"
 
 /* ---- round trips ------------------------------------------------------------ */
 
@@ -277,337 +185,205 @@ static void test_unknown_tags_skipped(void **state)
 	mp_done(&m);
 }
 
-/* ---- corrupt input --------------------------------------------------------- */
-
-static void test_not_a_map(void **state)
+/* A ticket as the first deskd wrote it: every tag up to 17 and none of the
+ * lifecycle tags. It must decode with the new fields at their defaults. */
+static void pack_old_ticket(struct mp *m)
 {
-	static const unsigned char inputs[][3] = {
-		{ 0x90 },             /* [] */
-		{ 0x01 },             /* 1 */
-		{ 0xa1, 'x' },        /* "x" */
-		{ 0xc0 },             /* nil */
-		{ 0xc3 },             /* true */
-		{ 0x91, 0x80 },       /* [{}] */
-	};
-	static const size_t lens[] = { 1, 1, 2, 1, 1, 2 };
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		assert_int_equal(dec_exact(dec_user, inputs[i], lens[i]), DK_ERR_CORRUPT);
-		assert_int_equal(dec_exact(dec_ticket, inputs[i], lens[i]), DK_ERR_CORRUPT);
-		assert_int_equal(dec_exact(dec_session, inputs[i], lens[i]), DK_ERR_CORRUPT);
-	}
-	assert_int_equal(dec_exact(dec_org, "", 0), DK_ERR_CORRUPT);
-	assert_int_equal(dec_ticket_event(NULL, 0), DK_ERR_CORRUPT);
+	msgpack_pack_map(&m->pk, 18);
+	mp_uint(m, 0); mp_uint(m, 1);
+	mp_uint(m, 1); mp_uint(m, 10001);
+	mp_uint(m, 2); mp_uint(m, 12);
+	mp_uint(m, 3); mp_uint(m, 21);
+	mp_uint(m, 4); mp_uint(m, 22);
+	mp_uint(m, 5); mp_uint(m, 23);
+	mp_uint(m, 6); mp_cstr(m, "Printer on fire");
+	mp_uint(m, 7); mp_cstr(m, "Smoke");
+	mp_uint(m, 8); mp_cstr(m, "incident");
+	mp_uint(m, 9); mp_uint(m, 2);
+	mp_uint(m, 10); mp_cstr(m, "in_progress");
+	mp_uint(m, 11); mp_cstr(m, "portal");
+	mp_uint(m, 12); mp_int(m, 1700000000123);
+	mp_uint(m, 13); mp_int(m, 1700000000456);
+	mp_uint(m, 14); mp_int(m, 0);
+	mp_uint(m, 15); mp_uint(m, 3);
+	mp_uint(m, 16); msgpack_pack_array(&m->pk, 1); mp_uint(m, 21);
+	mp_uint(m, 17); msgpack_pack_array(&m->pk, 1); mp_uint(m, 9);
 }
 
-typedef int (*encode_fn)(struct dk_buf *out);
-
-/* Appends the encoding of a fully populated record. */
-#define ENCODER(rec)                                                    \
-	static int enc_##rec(struct dk_buf *out)                       \
-	{                                                               \
-		struct rec r;                                           \
-		int rc;                                                 \
-		fill_##rec(&r);                                         \
-		rc = rec##_encode(&r, out);                             \
-		rec##_free(&r);                                         \
-		return rc;                                              \
-	}
-ENCODER(user)
-ENCODER(org)
-ENCODER(ticket)
-ENCODER(ticket_event)
-ENCODER(session)
-
-/* Field types by tag: u unsigned, i signed time, s string, b bool,
- * a id array. Must match the table in record_codec.c. */
-static const struct {
-	const char *name;
-	encode_fn enc;
-	int (*dec)(const void *, size_t);
-	const char *types;
-} kinds[] = {
-	{ "user", enc_user, dec_user, "uuuusssssiib" },
-	{ "org", enc_org, dec_org, "uusib" },
-	{ "ticket", enc_ticket, dec_ticket, "uuuuuusssussiiiuaa" },
-	{ "event", enc_ticket_event, dec_ticket_event, "uuuiuubbssss" },
-	{ "session", enc_session, dec_session, "uuussiib" },
-};
-#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
-
-static void test_truncated_every_length(void **state)
+static void assert_ticket_lifecycle_default(const struct ticket *t)
 {
+	assert_int_equal(t->category, 0);
+	assert_null(t->request_type);
+	assert_null(t->service);
+	assert_null(t->subcategory);
+	assert_int_equal(t->impact, 0);
+	assert_int_equal(t->urgency, 0);
+	assert_null(t->fields);
+	assert_false(t->shared_with_org);
+	assert_null(t->external_emails);
+	assert_int_equal(t->n_external_emails, 0);
+	assert_null(t->assignee_group);
+	assert_null(t->resolution_code);
+	assert_null(t->cause);
+	assert_null(t->related);
+	assert_int_equal(t->n_related, 0);
+	assert_int_equal(t->rating, 0);
+	assert_null(t->rating_comment);
+	assert_int_equal(t->approver_id, 0);
+	assert_false(t->needs_approval);
+	assert_int_equal(t->minutes, 0);
+	assert_int_equal(t->billable_minutes, 0);
+	assert_true(t->resolved_ms == 0);
+}
+
+static void test_defaults_old_ticket(void **state)
+{
+	struct ticket t, again;
 	struct dk_buf b = { 0 };
-	size_t k, n;
+	struct mp m;
 
 	(void)state;
-	for (k = 0; k < N_KINDS; k++) {
-		dk_buf_reset(&b);
-		assert_int_equal(kinds[k].enc(&b), 0);
-		assert_int_equal(dec_exact(kinds[k].dec, b.data, b.len), 0);
-		for (n = 0; n < b.len; n++)
-			assert_int_equal(dec_exact(kinds[k].dec, b.data, n),
-					 DK_ERR_CORRUPT);
-	}
+	mp_init(&m);
+	pack_old_ticket(&m);
+	assert_int_equal(ticket_decode(m.sb.data, m.sb.size, &t), 0);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(t.id, 10001);
+	assert_string_equal(t.status, "in_progress");
+	assert_int_equal(t.priority, 2);
+	assert_int_equal(t.n_participants, 1);
+	assert_ticket_lifecycle_default(&t);
+	/* written again by this deskd, it keeps those defaults */
+	assert_int_equal(ticket_encode(&t, &b), 0);
+	assert_int_equal(ticket_decode(b.data, b.len, &again), 0);
+	assert_ticket_eq(&t, &again);
+	ticket_free(&again);
+	ticket_free(&t);
 	dk_buf_free(&b);
+	mp_done(&m);
 }
 
-static void test_trailing_bytes(void **state)
+static void test_defaults_old_others(void **state)
 {
+	struct ticket_event e;
+	struct user u;
+	struct org o;
+	struct mp m;
+	unsigned tag;
+
+	(void)state;
+	/* user: tags 0..11 */
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 12);
+	for (tag = 0; tag <= 11; tag++) {
+		mp_uint(&m, tag);
+		if (tag >= 4 && tag <= 8)
+			mp_cstr(&m, "x");
+		else if (tag == 11)
+			msgpack_pack_true(&m.pk);
+		else
+			mp_uint(&m, tag == 3 ? ROLE_CUSTOMER : 1);
+	}
+	assert_int_equal(user_decode(m.sb.data, m.sb.size, &u), 0);
+	assert_true(u.disabled);
+	assert_false(u.approver);
+	assert_int_equal(u.contact, 0);
+	user_free(&u);
+	mp_done(&m);
+
+	/* org: tags 0..4 */
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 5);
+	mp_uint(&m, 0); mp_uint(&m, 1);
+	mp_uint(&m, 1); mp_uint(&m, 5);
+	mp_uint(&m, 2); mp_cstr(&m, "Acme");
+	mp_uint(&m, 3); mp_int(&m, -1);
+	mp_uint(&m, 4); msgpack_pack_true(&m.pk);
+	assert_int_equal(org_decode(m.sb.data, m.sb.size, &o), 0);
+	assert_string_equal(o.name, "Acme");
+	assert_null(o.services);
+	assert_int_equal(o.n_services, 0);
+	assert_int_equal(o.priority_mode, 0);
+	org_free(&o);
+	mp_done(&m);
+
+	/* event: tags 0..11 */
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 12);
+	for (tag = 0; tag <= 11; tag++) {
+		mp_uint(&m, tag);
+		if (tag == 3)
+			mp_int(&m, -7);
+		else if (tag == 6 || tag == 7)
+			msgpack_pack_false(&m.pk);
+		else if (tag >= 8)
+			mp_cstr(&m, "v");
+		else
+			mp_uint(&m, tag == 5 ? EVENT_COMMENT : 3);
+	}
+	assert_int_equal(ticket_event_decode(m.sb.data, m.sb.size, &e), 0);
+	assert_int_equal(e.kind, EVENT_COMMENT);
+	assert_string_equal(e.body, "v");
+	assert_int_equal(e.rating, 0);
+	assert_int_equal(e.minutes, 0);
+	assert_false(e.billable);
+	assert_int_equal(e.redacted_by, 0);
+	assert_true(e.redacted_ms == 0);
+	ticket_event_free(&e);
+	mp_done(&m);
+}
+
+/* A value its decoder would refuse is refused on the way in, leaving the
+ * buffer as it was: nothing unreadable is ever stored. */
+static void test_encode_refuses_out_of_range(void **state)
+{
+	struct ticket t;
+	struct ticket_event e;
+	struct user u;
+	struct org o;
+	struct session se = { .kind = SESSION_BROWSER };
 	struct dk_buf b = { 0 };
-	size_t k, len;
 
 	(void)state;
-	for (k = 0; k < N_KINDS; k++) {
-		dk_buf_reset(&b);
-		assert_int_equal(kinds[k].enc(&b), 0);
-		len = b.len;
-		assert_int_equal(dk_buf_append(&b, "\xc0", 1), 0);
-		assert_int_equal(dec_exact(kinds[k].dec, b.data, b.len), DK_ERR_CORRUPT);
-		/* the same record twice */
-		b.len = len;
-		assert_int_equal(kinds[k].enc(&b), 0);
-		assert_int_equal(b.len, 2 * len);
-		assert_int_equal(dec_exact(kinds[k].dec, b.data, b.len), DK_ERR_CORRUPT);
-	}
-	dk_buf_free(&b);
-}
+	assert_int_equal(dk_buf_append(&b, "KEY", 3), 0);
+	fill_ticket(&t);
+	t.impact = 4;
+	assert_int_equal(ticket_encode(&t, &b), DK_ERR_INVALID);
+	t.impact = 3;
+	t.urgency = 5;
+	assert_int_equal(ticket_encode(&t, &b), DK_ERR_INVALID);
+	t.urgency = 4;
+	t.rating = 6;
+	assert_int_equal(ticket_encode(&t, &b), DK_ERR_INVALID);
+	t.rating = 5;
+	t.category = 6;
+	assert_int_equal(ticket_encode(&t, &b), DK_ERR_INVALID);
+	t.category = 5;
+	t.priority = 0;
+	assert_int_equal(ticket_encode(&t, &b), DK_ERR_INVALID);
+	t.priority = 1;
+	assert_int_equal(b.len, 3);
+	assert_int_equal(ticket_encode(&t, &b), 0);
+	ticket_free(&t);
 
-enum cand { C_POS, C_NEG, C_STR, C_NIL, C_BOOL, C_FLOAT, C_ARRAY, C_MAP,
-	    C_BIN, C_EXT, N_CAND };
-
-static void pack_cand(struct mp *m, enum cand c)
-{
-	switch (c) {
-	case C_POS: mp_uint(m, 1); break;
-	case C_NEG: mp_int(m, -1); break;
-	case C_STR: mp_cstr(m, "x"); break;
-	case C_NIL: msgpack_pack_nil(&m->pk); break;
-	case C_BOOL: msgpack_pack_true(&m->pk); break;
-	case C_FLOAT: msgpack_pack_double(&m->pk, 1.5); break;
-	case C_ARRAY: msgpack_pack_array(&m->pk, 1); mp_uint(m, 1); break;
-	case C_MAP: msgpack_pack_map(&m->pk, 1); mp_uint(m, 1); mp_uint(m, 1); break;
-	case C_BIN: msgpack_pack_bin_with_body(&m->pk, "ab", 2); break;
-	case C_EXT: msgpack_pack_ext_with_body(&m->pk, "a", 1, 5); break;
-	case N_CAND: break;
-	}
-}
-
-static bool accepts(char type, enum cand c)
-{
-	switch (type) {
-	case 'u': return c == C_POS;
-	case 'i': return c == C_POS || c == C_NEG;
-	case 's': return c == C_STR || c == C_NIL;
-	case 'b': return c == C_BOOL;
-	case 'a': return c == C_ARRAY;
-	}
-	return false;
-}
-
-/* Every known tag against every msgpack type: only the right one decodes. */
-static void test_wrong_types(void **state)
-{
-	size_t k, tag;
-	int c;
-
-	(void)state;
-	for (k = 0; k < N_KINDS; k++) {
-		for (tag = 0; kinds[k].types[tag]; tag++) {
-			for (c = 0; c < N_CAND; c++) {
-				struct mp m;
-				int rc;
-
-				mp_init(&m);
-				msgpack_pack_map(&m.pk, 1);
-				mp_uint(&m, tag);
-				pack_cand(&m, (enum cand)c);
-				rc = dec_exact(kinds[k].dec, m.sb.data, m.sb.size);
-				if (accepts(kinds[k].types[tag], (enum cand)c))
-					assert_int_equal(rc, 0);
-				else
-					assert_int_equal(rc, DK_ERR_CORRUPT);
-				mp_done(&m);
-			}
-		}
-	}
-}
-
-/* A map {tag: value}: value built by the caller between open and close. */
-static int dec_one_uint(int (*dec)(const void *, size_t), unsigned tag, uint64_t v)
-{
-	struct mp m;
-	int rc;
-
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_uint(&m, tag);
-	mp_uint(&m, v);
-	rc = dec_exact(dec, m.sb.data, m.sb.size);
-	mp_done(&m);
-	return rc;
-}
-
-static void test_out_of_range(void **state)
-{
-	(void)state;
-	assert_int_equal(dec_one_uint(dec_user, 3, ROLE_ADMIN), 0);
-	assert_int_equal(dec_one_uint(dec_user, 3, ROLE_ADMIN + 1), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket_event, 5, EVENT_UNFOLLOW), 0);
-	assert_int_equal(dec_one_uint(dec_ticket_event, 5, EVENT_UNFOLLOW + 1), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket_event, 5, 0), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_session, 1, SESSION_API_TOKEN + 1),
-			 DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_session, 1, 0), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket, 9, 4), 0);
-	assert_int_equal(dec_one_uint(dec_ticket, 9, 5), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket, 9, 0), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket, 9, 256 + 2), DK_ERR_CORRUPT);
-	/* u32 fields: seq, event_count, version */
-	assert_int_equal(dec_one_uint(dec_ticket_event, 2, UINT32_MAX), 0);
-	assert_int_equal(dec_one_uint(dec_ticket_event, 2, (uint64_t)UINT32_MAX + 1),
-			 DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_ticket, 15, (uint64_t)UINT32_MAX + 1),
-			 DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_org, 0, (uint64_t)UINT32_MAX + 1),
-			 DK_ERR_CORRUPT);
-	/* times are int64: a uint64 above INT64_MAX does not fit */
-	assert_int_equal(dec_one_uint(dec_session, 6, INT64_MAX), 0);
-	assert_int_equal(dec_one_uint(dec_session, 6, (uint64_t)INT64_MAX + 1),
-			 DK_ERR_CORRUPT);
-}
-
-static void test_bad_maps(void **state)
-{
-	struct mp m;
-
-	(void)state;
-	/* repeated tag */
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 2);
-	mp_uint(&m, 4);
-	mp_cstr(&m, "a@b.c");
-	mp_uint(&m, 4);
-	mp_cstr(&m, "d@e.f");
-	assert_int_equal(dec_exact(dec_user, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-
-	/* string key */
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_cstr(&m, "id");
-	mp_uint(&m, 1);
-	assert_int_equal(dec_exact(dec_org, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-
-	/* negative key */
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_int(&m, -1);
-	mp_uint(&m, 1);
-	assert_int_equal(dec_exact(dec_org, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-
-	/* id array holding a string, then a negative number */
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_uint(&m, 16);
-	msgpack_pack_array(&m.pk, 2);
-	mp_uint(&m, 1);
-	mp_cstr(&m, "2");
-	assert_int_equal(dec_exact(dec_ticket, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_uint(&m, 17);
-	msgpack_pack_array(&m.pk, 1);
-	mp_int(&m, -2);
-	assert_int_equal(dec_exact(dec_ticket, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-
-	/* A valid field before a bad one: the decoder must free it (ASan). */
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 3);
-	mp_uint(&m, 6);
-	mp_cstr(&m, "title");
-	mp_uint(&m, 16);
-	msgpack_pack_array(&m.pk, 1);
-	mp_uint(&m, 5);
-	mp_uint(&m, 9);
-	mp_uint(&m, 7);
-	assert_int_equal(dec_exact(dec_ticket, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-}
-
-static void test_nul_in_string(void **state)
-{
-	struct mp m;
-
-	(void)state;
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_uint(&m, 6);
-	mp_str(&m, "abc\0def", 7);
-	assert_int_equal(dec_exact(dec_ticket, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-	mp_init(&m);
-	msgpack_pack_map(&m.pk, 1);
-	mp_uint(&m, 3);
-	mp_str(&m, "\0", 1);
-	assert_int_equal(dec_exact(dec_session, m.sb.data, m.sb.size), DK_ERR_CORRUPT);
-	mp_done(&m);
-}
-
-/* Headers that claim billions of elements must fail fast as corrupt, not
- * allocate gigabytes or report out of memory. */
-static void test_huge_counts(void **state)
-{
-	static const unsigned char map32[] = { 0xdf, 0xff, 0xff, 0xff, 0xff };
-	static const unsigned char arr32[] = { 0x81, 0x10, 0xdd, 0xff, 0xff, 0xff, 0xff };
-	static const unsigned char str32[] = { 0x81, 0x06, 0xdb, 0xff, 0xff, 0xff, 0xf0, 'a' };
-	static const unsigned char map16[] = { 0xde, 0x00, 0x02, 0x01, 0x01 };
-
-	(void)state;
-	assert_int_equal(dec_exact(dec_ticket, map32, sizeof(map32)), DK_ERR_CORRUPT);
-	assert_int_equal(dec_exact(dec_ticket, arr32, sizeof(arr32)), DK_ERR_CORRUPT);
-	assert_int_equal(dec_exact(dec_ticket, str32, sizeof(str32)), DK_ERR_CORRUPT);
-	assert_int_equal(dec_exact(dec_ticket, map16, sizeof(map16)), DK_ERR_CORRUPT);
-}
-
-/* Random bytes and bit flips of valid records: only 0 or corrupt, and a
- * failed decode leaves the record zeroed (checked in the dec_* wrappers). */
-static void test_random_bytes(void **state)
-{
-	struct dk_buf b = { 0 };
-	unsigned char buf[96];
-	unsigned seed = 12345;
-	size_t k, i, n;
-	int rc, round;
-
-	(void)state;
-	for (round = 0; round < 20000; round++) {
-		n = (size_t)(rand_r(&seed) % (int)sizeof(buf));
-		for (i = 0; i < n; i++)
-			buf[i] = (unsigned char)rand_r(&seed);
-		/* Half the inputs start as a map so decoding gets further. */
-		if (n && (round & 1))
-			buf[0] = (unsigned char)(0x80 | (buf[0] & 0x0f));
-		k = (size_t)round % N_KINDS;
-		rc = dec_exact(kinds[k].dec, buf, n);
-		assert_true(rc == 0 || rc == DK_ERR_CORRUPT);
-	}
-	for (k = 0; k < N_KINDS; k++) {
-		dk_buf_reset(&b);
-		assert_int_equal(kinds[k].enc(&b), 0);
-		for (i = 0; i < b.len * 8; i++) {
-			b.data[i / 8] ^= (char)(1 << (i % 8));
-			rc = dec_exact(kinds[k].dec, b.data, b.len);
-			assert_true(rc == 0 || rc == DK_ERR_CORRUPT);
-			b.data[i / 8] ^= (char)(1 << (i % 8));
-		}
-	}
+	dk_buf_reset(&b);
+	fill_user(&u);
+	u.contact = 16;
+	assert_int_equal(user_encode(&u, &b), DK_ERR_INVALID);
+	user_free(&u);
+	fill_org(&o);
+	o.priority_mode = 3;
+	assert_int_equal(org_encode(&o, &b), DK_ERR_INVALID);
+	org_free(&o);
+	fill_ticket_event(&e);
+	e.kind = (enum event_kind)(EVENT_APPROVAL + 1);
+	assert_int_equal(ticket_event_encode(&e, &b), DK_ERR_INVALID);
+	e.kind = EVENT_APPROVAL;
+	e.rating = 6;
+	assert_int_equal(ticket_event_encode(&e, &b), DK_ERR_INVALID);
+	ticket_event_free(&e);
+	se.kind = (enum session_kind)0;
+	assert_int_equal(session_encode(&se, &b), DK_ERR_INVALID);
+	assert_int_equal(b.len, 0);
 	dk_buf_free(&b);
 }
 
@@ -644,8 +420,20 @@ static void test_ticket_copy(void **state)
 	assert_ptr_not_equal(dst.title, src.title);
 	dst.followers[0] = 999;
 	assert_int_equal(src.followers[0], 3);
+	/* the lifecycle strings and lists are copies too */
+	assert_ptr_not_equal(dst.external_emails, src.external_emails);
+	assert_ptr_not_equal(dst.external_emails[0], src.external_emails[0]);
+	assert_ptr_not_equal(dst.related, src.related);
+	assert_ptr_not_equal(dst.fields, src.fields);
+	assert_ptr_not_equal(dst.rating_comment, src.rating_comment);
+	dst.related[0] = 1;
+	assert_int_equal(src.related[0], 10000);
 	ticket_free(&src);
 	assert_string_equal(dst.status, "waiting_for_customer");
+	assert_string_equal(dst.external_emails[1], "It Dept <it@x.example>");
+	assert_string_equal(dst.cause, "configuration_error");
+	assert_string_equal(dst.request_type, "report_incident");
+	assert_int_equal(dst.rating, 5);
 	ticket_free(&dst);
 
 	/* empty lists copy as empty */
@@ -653,7 +441,78 @@ static void test_ticket_copy(void **state)
 	assert_int_equal(ticket_copy(&dst, &src), 0);
 	assert_null(dst.participants);
 	assert_int_equal(dst.n_participants, 0);
+	assert_null(dst.external_emails);
+	assert_null(dst.related);
 	ticket_free(&dst);
+
+	/* a count without a list copies as empty */
+	src.n_related = 3;
+	src.n_external_emails = 2;
+	assert_int_equal(ticket_copy(&dst, &src), 0);
+	assert_int_equal(dst.n_related, 0);
+	assert_int_equal(dst.n_external_emails, 0);
+	ticket_free(&dst);
+}
+
+static void test_org_copy(void **state)
+{
+	struct org src, dst;
+
+	(void)state;
+	fill_org(&src);
+	assert_int_equal(org_copy(&dst, &src), 0);
+	assert_org_eq(&src, &dst);
+	assert_ptr_not_equal(dst.services, src.services);
+	assert_ptr_not_equal(dst.services[0], src.services[0]);
+	org_free(&src);
+	assert_string_equal(dst.services[1], "hosting");
+	assert_int_equal(dst.priority_mode, 2);
+	org_free(&dst);
+
+	memset(&src, 0, sizeof(src));
+	assert_int_equal(org_copy(&dst, &src), 0);
+	assert_null(dst.name);
+	assert_null(dst.services);
+	org_free(&dst);
+}
+
+static void test_str_list(void **state)
+{
+	char **list = NULL;
+	size_t n = 0;
+	char buf[8] = "b";
+
+	(void)state;
+	assert_false(str_list_has(list, n, "a"));
+	assert_false(str_list_has(list, n, NULL));
+	assert_int_equal(str_list_add(&list, &n, "a"), 0);
+	/* the list keeps its own copy */
+	assert_int_equal(str_list_add(&list, &n, buf), 0);
+	buf[0] = 'x';
+	assert_int_equal(str_list_add(&list, &n, "c"), 0);
+	assert_int_equal(str_list_add(&list, &n, "b"), 0);
+	assert_int_equal(str_list_add(&list, &n, NULL), DK_ERR_INVALID);
+	assert_int_equal(n, 3);
+	assert_true(str_list_has(list, n, "b"));
+	assert_false(str_list_has(list, n, "x"));
+	/* exact comparison: case matters */
+	assert_false(str_list_has(list, n, "B"));
+	str_list_remove(list, &n, "b");
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0], "a");
+	assert_string_equal(list[1], "c");
+	str_list_remove(list, &n, "zz");
+	str_list_remove(list, &n, NULL);
+	assert_int_equal(n, 2);
+	str_list_remove(list, &n, "a");
+	str_list_remove(list, &n, "c");
+	assert_int_equal(n, 0);
+	assert_int_equal(str_list_add(&list, &n, ""), 0);
+	assert_int_equal(n, 1);
+	assert_true(str_list_has(list, n, ""));
+	str_list_free(list, n);
+	str_list_free(NULL, 5);
+	str_list_remove(NULL, &n, "a");
 }
 
 static void test_id_list(void **state)
@@ -715,8 +574,13 @@ static void test_names(void **state)
 	assert_string_equal(event_kind_name(EVENT_STATUS), "status");
 	assert_string_equal(event_kind_name(EVENT_FOLLOW), "follow");
 	assert_string_equal(event_kind_name(EVENT_UNFOLLOW), "unfollow");
+	assert_string_equal(event_kind_name(EVENT_TIME), "time");
+	assert_string_equal(event_kind_name(EVENT_PARTICIPANT), "participant");
+	assert_string_equal(event_kind_name(EVENT_REDACTION), "redaction");
+	assert_string_equal(event_kind_name(EVENT_LINK), "link");
+	assert_string_equal(event_kind_name(EVENT_APPROVAL), "approval");
 	assert_null(event_kind_name((enum event_kind)0));
-	assert_null(event_kind_name((enum event_kind)7));
+	assert_null(event_kind_name((enum event_kind)(EVENT_APPROVAL + 1)));
 }
 
 static void test_buf_and_errors(void **state)
@@ -763,18 +627,25 @@ int main(void)
 		cmocka_unit_test(test_defaults_ticket),
 		cmocka_unit_test(test_defaults_others),
 		cmocka_unit_test(test_unknown_tags_skipped),
+		cmocka_unit_test(test_defaults_old_ticket),
+		cmocka_unit_test(test_defaults_old_others),
+		cmocka_unit_test(test_encode_refuses_out_of_range),
 		cmocka_unit_test(test_not_a_map),
 		cmocka_unit_test(test_truncated_every_length),
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_out_of_range_lifecycle),
 		cmocka_unit_test(test_bad_maps),
 		cmocka_unit_test(test_nul_in_string),
 		cmocka_unit_test(test_huge_counts),
 		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_bad_lists),
 		cmocka_unit_test(test_user_copy),
 		cmocka_unit_test(test_ticket_copy),
+		cmocka_unit_test(test_org_copy),
 		cmocka_unit_test(test_id_list),
+		cmocka_unit_test(test_str_list),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_buf_and_errors),
 	};

@@ -555,6 +555,13 @@ int main(void)
 		T(test_events),
 		T(test_sessions),
 		T(test_each_and_names),
+		T(test_scope_assignee),
+		T(test_scope_shared),
+		T(test_category_buckets),
+		T(test_customer_list),
+		T(test_customer_counts),
+		T(test_reindex_upgrade),
+		T(test_docs),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -529,7 +529,7 @@ void test_each_and_names(void **state)
 	for (db = 0; db < DB_COUNT; db++)
 		assert_non_null(store_db_name(db));
 	assert_null(store_db_name(DB_COUNT));
-	/* 3 tickets x scopes (all, org, party) x buckets (all, open) */
-	assert_int_equal(entries(f->s, DB_TICKET_LIST), 18);
+	/* 3 tickets x scopes (all, org, party, assignee) x buckets (all, open) */
+	assert_int_equal(entries(f->s, DB_TICKET_LIST), 24);
 }
 

@@ -1,4 +1,4 @@
-/* deskctl org add | list */
+/* deskctl org add | set | list */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -6,6 +6,8 @@
 
 #include "deskctl.h"
 #include "dk_err.h"
+#include "catalogue.h"
+#include "docs.h"
 #include "json_map.h"
 
 static int put_org(struct store_txn *txn, void *arg)
@@ -15,55 +17,213 @@ static int put_org(struct store_txn *txn, void *arg)
 	return store_org_put(txn, NULL, o);
 }
 
-int cmd_org_add(struct ctl *c, int argc, char **argv)
+/* Contract options shared by org add and org set; -1 when absent. */
+struct contract_opts {
+	int share;          /* -1, 0, 1 */
+	int priority_mode;  /* -1 or enum priority_mode */
+	const char *services; /* comma-separated ids, "" for none, NULL: unchanged */
+};
+
+static const struct option contract_options[] = {
+	{ "share-by-default", optional_argument, NULL, 's' },
+	{ "priority-mode", required_argument, NULL, 'p' },
+	{ "services", required_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 } };
+
+/* 0, 1 when opt is not a contract option, or CTL_USAGE after a message. */
+static int contract_opt(struct contract_opts *k, int opt)
 {
-	static const struct option opts[] = {
-		{ "share-by-default", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 } };
-	const struct ctl_command *cmd = ctl_find("org", "add");
-	struct org o;
-	memset(&o, 0, sizeof o);
-	int opt;
-	while ((opt = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
-		if (opt == 's')
-			o.share_by_default = true;
-		else
-			return ctl_getopt_done(cmd, opt);
+	switch (opt) {
+	case 's':
+		if (!optarg || !strcmp(optarg, "yes"))
+			k->share = 1;
+		else if (!strcmp(optarg, "no"))
+			k->share = 0;
+		else {
+			ctl_error("--share-by-default takes yes or no");
+			return CTL_USAGE;
+		}
+		return 0;
+	case 'p': {
+		enum priority_mode m;
+		if (priority_mode_parse(optarg, &m)) {
+			ctl_error("--priority-mode must be none, matrix or direct");
+			return CTL_USAGE;
+		}
+		k->priority_mode = (int)m;
+		return 0;
 	}
-	if (optind + 1 != argc)
-		return ctl_getopt_done(cmd, '?');
-	const char *name = argv[optind];
+	case 'S':
+		k->services = optarg;
+		return 0;
+	}
+	return 1;
+}
+
+/* Applies k to o; the services must exist in the catalogue in use.
+ * 0 or DK_ERR_INVALID with *bad naming the unknown service. */
+static int contract_apply(const struct catalogue *cat, const struct contract_opts *k,
+			  struct org *o, char *bad, size_t bad_size)
+{
+	if (k->share >= 0)
+		o->share_by_default = k->share;
+	if (k->priority_mode >= 0)
+		o->priority_mode = (uint8_t)k->priority_mode;
+	if (!k->services)
+		return 0;
+	int rc;
+	json_t *view = catalogue_to_json(cat);
+	str_list_free(o->services, o->n_services);
+	o->services = NULL;
+	o->n_services = 0;
+	char *list = strdup(k->services);
+	rc = list && view ? 0 : DK_ERR_NOMEM;
+	for (char *save = NULL, *id = list ? strtok_r(list, ",", &save) : NULL; !rc && id;
+	     id = strtok_r(NULL, ",", &save)) {
+		json_t *svc;
+		size_t i;
+		bool known = false;
+		json_array_foreach(json_object_get(view, "services"), i, svc)
+			if (!strcmp(json_string_value(json_object_get(svc, "id")) ?: "", id))
+				known = true;
+		if (!known) {
+			snprintf(bad, bad_size, "%s", id);
+			rc = DK_ERR_INVALID;
+		} else if (!str_list_has(o->services, o->n_services, id)) {
+			rc = str_list_add(&o->services, &o->n_services, id);
+		}
+	}
+	free(list);
+	json_decref(view);
+	return rc;
+}
+
+static bool name_ok(const char *name)
+{
 	size_t len = strlen(name);
 	if (len == 0 || len > 200 || strspn(name, " ") == len) {
 		ctl_error("an organisation name needs 1 to 200 characters");
-		return CTL_USAGE;
+		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f) {
 			ctl_error("an organisation name may not hold control characters");
-			return CTL_USAGE;
+			return false;
 		}
-	int rc = ctl_open(c, false);
+	return true;
+}
+
+static int report(struct ctl *c, int rc, const char *name, const char *bad)
+{
+	if (rc == DK_ERR_EXISTS)
+		ctl_error("an organisation named \"%s\" exists already", name);
+	else if (rc == DK_ERR_NOTFOUND)
+		ctl_error("no organisation named \"%s\" (deskctl org list)", name);
+	else if (rc == DK_ERR_INVALID)
+		ctl_error("--services: no service \"%s\" in the catalogue (deskctl catalogue export)",
+			  bad);
+	else if (rc)
+		ctl_error("cannot write organisation: %s", dk_strerror(rc));
+	(void)c;
+	return rc ? CTL_FAIL : CTL_OK;
+}
+
+int cmd_org_add(struct ctl *c, int argc, char **argv)
+{
+	const struct ctl_command *cmd = ctl_find("org", "add");
+	struct contract_opts k = { -1, PRIORITY_DIRECT, NULL };
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, "h", contract_options, NULL)) != -1)
+		if ((rc = contract_opt(&k, opt)))
+			return rc == 1 ? ctl_getopt_done(cmd, opt) : rc;
+	if (optind + 1 != argc)
+		return ctl_getopt_done(cmd, '?');
+	const char *name = argv[optind];
+	if (!name_ok(name))
+		return CTL_USAGE;
+	if ((rc = ctl_open(c, false)))
+		return rc;
+	struct docs docs = { .version = UINT64_MAX };
+	if ((rc = docs_refresh(&docs, c->store)))
+		return report(c, rc, name, "");
+	struct org o;
+	char bad[128] = "";
+	memset(&o, 0, sizeof o);
+	o.version = RECORD_VERSION;
+	o.name = strdup(name);
+	o.created_ms = ctl_now_ms();
+	rc = o.name ? contract_apply(docs_catalogue(&docs), &k, &o, bad, sizeof bad) : DK_ERR_NOMEM;
+	if (rc == 0)
+		rc = store_write(c->store, put_org, &o);
+	if (rc == 0) {
+		if (c->json)
+			ctl_print_json(org_to_json(&o));
+		else
+			printf("organisation %llu \"%s\" added\n", (unsigned long long)o.id, name);
+	}
+	org_free(&o);
+	docs_free(&docs);
+	return report(c, rc, name, bad);
+}
+
+struct org_set {
+	const struct catalogue *cat;
+	const char *name;
+	const struct contract_opts *k;
+	struct org result;
+	char bad[128];
+};
+
+static int set_org(struct store_txn *txn, void *arg)
+{
+	struct org_set *s = arg;
+	struct org old;
+	org_free(&s->result);
+	memset(&s->result, 0, sizeof s->result);
+	int rc = store_org_by_name(txn, s->name, &old);
 	if (rc)
 		return rc;
-	o.version = RECORD_VERSION;
-	o.name = (char *)name;
-	o.created_ms = ctl_now_ms();
-	rc = store_write(c->store, put_org, &o);
-	if (rc == DK_ERR_EXISTS) {
-		ctl_error("an organisation named \"%s\" exists already", name);
-		return CTL_FAIL;
+	struct org *o = &s->result;
+	rc = org_copy(o, &old);
+	if (rc == 0)
+		rc = contract_apply(s->cat, s->k, o, s->bad, sizeof s->bad);
+	if (rc == 0)
+		rc = store_org_put(txn, &old, o);
+	org_free(&old);
+	return rc;
+}
+
+int cmd_org_set(struct ctl *c, int argc, char **argv)
+{
+	const struct ctl_command *cmd = ctl_find("org", "set");
+	struct contract_opts k = { -1, -1, NULL };
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, "h", contract_options, NULL)) != -1)
+		if ((rc = contract_opt(&k, opt)))
+			return rc == 1 ? ctl_getopt_done(cmd, opt) : rc;
+	if (optind + 1 != argc)
+		return ctl_getopt_done(cmd, '?');
+	if (k.share < 0 && k.priority_mode < 0 && !k.services) {
+		ctl_error("nothing to change: give --share-by-default, --priority-mode or --services");
+		return CTL_USAGE;
 	}
-	if (rc) {
-		ctl_error("cannot add organisation: %s", dk_strerror(rc));
-		return CTL_FAIL;
+	if ((rc = ctl_open(c, false)))
+		return rc;
+	struct docs docs = { .version = UINT64_MAX };
+	if ((rc = docs_refresh(&docs, c->store)))
+		return report(c, rc, argv[optind], "");
+	struct org_set s = { .cat = docs_catalogue(&docs), .name = argv[optind], .k = &k };
+	rc = store_write(c->store, set_org, &s);
+	docs_free(&docs);
+	if (rc == 0) {
+		if (c->json)
+			ctl_print_json(org_to_json(&s.result));
+		else
+			printf("organisation \"%s\" updated\n", s.name);
 	}
-	if (c->json)
-		ctl_print_json(org_to_json(&o));
-	else
-		printf("organisation %llu \"%s\" added\n", (unsigned long long)o.id, name);
-	return CTL_OK;
+	org_free(&s.result);
+	return report(c, rc, s.name, s.bad);
 }
 
 static int print_org(const void *key, size_t klen, const void *val, size_t vlen, void *arg)

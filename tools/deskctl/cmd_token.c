@@ -105,16 +105,24 @@ int cmd_token_revoke(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct ctl_command *cmd = ctl_find("token", "revoke");
-	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		return ctl_getopt_done(cmd, opt);
-	if (optind + 1 != argc)
-		return ctl_getopt_done(cmd, '?');
+	const char *token;
+	if (argc == 2) {
+		/* Tokens are base64url and may begin with '-': a lone argument
+		 * is the token, not an option (--help is handled before). */
+		token = argv[1];
+	} else {
+		int opt;
+		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+			return ctl_getopt_done(cmd, opt);
+		if (optind + 1 != argc)
+			return ctl_getopt_done(cmd, '?');
+		token = argv[optind];
+	}
 	int rc = ctl_open(c, false);
 	if (rc)
 		return rc;
 	uint8_t key[32];
-	secret_sha256(argv[optind], strlen(argv[optind]), key);
+	secret_sha256(token, strlen(token), key);
 	rc = store_write(c->store, del_token, key);
 	if (rc == DK_ERR_NOTFOUND) {
 		ctl_error("no such API token");

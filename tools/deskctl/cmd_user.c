@@ -60,6 +60,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 		{ "language", required_argument, NULL, 'l' },
 		{ "phone", required_argument, NULL, 'p' },
 		{ "password-stdin", no_argument, NULL, 'P' },
+		{ "approver", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 } };
 	const struct ctl_command *cmd = ctl_find("user", "add");
@@ -68,7 +69,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 	bool with_password = false;
 	memset(&a, 0, sizeof a);
 	int opt;
-	while ((opt = getopt_long(argc, argv, "e:n:o:r:l:p:Ph", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "e:n:o:r:l:p:PAh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'e': email = optarg; break;
 		case 'n': name = optarg; break;
@@ -77,6 +78,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 		case 'l': language = optarg; break;
 		case 'p': phone = optarg; break;
 		case 'P': with_password = true; break;
+		case 'A': a.u.approver = true; break;
 		default: return ctl_getopt_done(cmd, opt);
 		}
 	}
@@ -93,6 +95,10 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 	}
 	if (role_parse(role, &a.u.role)) {
 		ctl_error("--role: must be customer, org-customer, agent or admin");
+		return CTL_USAGE;
+	}
+	if (a.u.approver && role_is_staff(a.u.role)) {
+		ctl_error("--approver: approvers are customers of an organisation");
 		return CTL_USAGE;
 	}
 	if (!role_is_staff(a.u.role) && !a.org_name) {
@@ -123,6 +129,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 	a.u.name = (char *)name;
 	a.u.language = (char *)language;
 	a.u.phone = (char *)phone;
+	a.u.contact = CONTACT_EMAIL;
 	a.u.created_ms = a.u.updated_ms = ctl_now_ms();
 	rc = store_write(c->store, put_user, &a);
 	if (rc == DK_ERR_EXISTS) {

@@ -53,6 +53,11 @@ int ctl_getopt_done(const struct ctl_command *cmd, int opt);
 
 int cmd_init(struct ctl *c, int argc, char **argv);
 int cmd_org_add(struct ctl *c, int argc, char **argv);
+int cmd_org_set(struct ctl *c, int argc, char **argv);
+int cmd_catalogue_import(struct ctl *c, int argc, char **argv);
+int cmd_catalogue_export(struct ctl *c, int argc, char **argv);
+int cmd_workflow_import(struct ctl *c, int argc, char **argv);
+int cmd_workflow_export(struct ctl *c, int argc, char **argv);
 int cmd_org_list(struct ctl *c, int argc, char **argv);
 int cmd_user_add(struct ctl *c, int argc, char **argv);
 int cmd_user_list(struct ctl *c, int argc, char **argv);

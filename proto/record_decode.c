@@ -1,33 +1,10 @@
 /*
- * MessagePack encoding of records.
+ * MessagePack decoding of records; the tag table is in codec.h.
  *
- * A record is one msgpack map from field tag to value; tag 0 is always the
- * schema version. Tags are part of the on-disk format: never renumber or
- * reuse one, only add new ones. A NULL string is stored by leaving its tag
- * out (a nil value also decodes as NULL).
- *
- *  tag | user           org               ticket        event         session
- *  ----+--------------------------------------------------------------------------
- *    0 | version        version           version       version       version
- *    1 | id u64         id u64            id u64        ticket_id u64 kind uint
- *    2 | org_id u64     name str          org_id u64    seq u32       user_id u64
- *    3 | role uint      created_ms i64    requester_id  time_ms i64   csrf str
- *    4 | email str      share_by_default  creator_id    actor_id u64  label str
- *    5 | name str                         assignee_id   kind uint     created_ms i64
- *    6 | password_hash                    title str     internal bool expires_ms i64
- *    7 | language str                     description   from_support  remember bool
- *    8 | phone str                        type str      body str
- *    9 | created_ms i64                   priority 1..4 field str
- *   10 | updated_ms i64                   status str    old_value str
- *   11 | disabled bool                    channel str   new_value str
- *   12 |                                  created_ms
- *   13 |                                  updated_ms
- *   14 |                                  closed_ms
- *   15 |                                  event_count u32
- *   16 |                                  followers [u64]
- *   17 |                                  participants [u64]
+ * Input is checked before msgpack-c sees it (shape_ok), then each map entry
+ * is handed to the record's field function, which checks the value's type
+ * and range. Unknown tags are skipped; missing ones keep their defaults.
  */
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,233 +13,8 @@
 #include "dk_err.h"
 #include "record.h"
 
-enum user_tag {
-	USER_VERSION = 0, USER_ID = 1, USER_ORG_ID = 2, USER_ROLE = 3,
-	USER_EMAIL = 4, USER_NAME = 5, USER_PASSWORD_HASH = 6,
-	USER_LANGUAGE = 7, USER_PHONE = 8, USER_CREATED = 9, USER_UPDATED = 10,
-	USER_DISABLED = 11
-};
-
-enum org_tag {
-	ORG_VERSION = 0, ORG_ID = 1, ORG_NAME = 2, ORG_CREATED = 3,
-	ORG_SHARE_BY_DEFAULT = 4
-};
-
-enum ticket_tag {
-	TICKET_VERSION = 0, TICKET_ID = 1, TICKET_ORG_ID = 2,
-	TICKET_REQUESTER_ID = 3, TICKET_CREATOR_ID = 4, TICKET_ASSIGNEE_ID = 5,
-	TICKET_TITLE = 6, TICKET_DESCRIPTION = 7, TICKET_TYPE = 8,
-	TICKET_PRIORITY = 9, TICKET_STATUS = 10, TICKET_CHANNEL = 11,
-	TICKET_CREATED = 12, TICKET_UPDATED = 13, TICKET_CLOSED = 14,
-	TICKET_EVENT_COUNT = 15, TICKET_FOLLOWERS = 16, TICKET_PARTICIPANTS = 17
-};
-
-enum event_tag {
-	EVENT_TAG_VERSION = 0, EVENT_TAG_TICKET_ID = 1, EVENT_TAG_SEQ = 2,
-	EVENT_TAG_TIME = 3, EVENT_TAG_ACTOR_ID = 4, EVENT_TAG_KIND = 5,
-	EVENT_TAG_INTERNAL = 6, EVENT_TAG_FROM_SUPPORT = 7, EVENT_TAG_BODY = 8,
-	EVENT_TAG_FIELD = 9, EVENT_TAG_OLD_VALUE = 10, EVENT_TAG_NEW_VALUE = 11
-};
-
-enum session_tag {
-	SESSION_VERSION = 0, SESSION_KIND = 1, SESSION_USER_ID = 2,
-	SESSION_CSRF = 3, SESSION_LABEL = 4, SESSION_CREATED = 5,
-	SESSION_EXPIRES = 6, SESSION_REMEMBER = 7
-};
-
-#define TICKET_PRIORITY_DEFAULT 4
-
-/* ---- encoding ---------------------------------------------------------- */
-
-/* Errors are sticky so an encoder is a flat list of put_* calls. */
-struct enc {
-	msgpack_packer pk;
-	struct dk_buf *out;
-	size_t start;   /* out->len before this record, restored on failure */
-	size_t entries; /* map entries declared */
-	size_t written; /* map entries written, checked against entries */
-	int err;
-};
-
-static int buf_write(void *data, const char *p, size_t n)
-{
-	return dk_buf_append(data, p, n);
-}
-
-static void put_key(struct enc *e, unsigned tag)
-{
-	e->written++;
-	if (!e->err)
-		e->err = msgpack_pack_unsigned_int(&e->pk, tag);
-}
-
-static void put_u64(struct enc *e, unsigned tag, uint64_t v)
-{
-	put_key(e, tag);
-	if (!e->err)
-		e->err = msgpack_pack_uint64(&e->pk, v);
-}
-
-static void put_i64(struct enc *e, unsigned tag, int64_t v)
-{
-	put_key(e, tag);
-	if (!e->err)
-		e->err = msgpack_pack_int64(&e->pk, v);
-}
-
-static void put_bool(struct enc *e, unsigned tag, bool v)
-{
-	put_key(e, tag);
-	if (!e->err)
-		e->err = v ? msgpack_pack_true(&e->pk) : msgpack_pack_false(&e->pk);
-}
-
-/* NULL strings are left out; the decoder's default is NULL. */
-static void put_str(struct enc *e, unsigned tag, const char *s)
-{
-	if (!s)
-		return;
-	put_key(e, tag);
-	if (!e->err)
-		e->err = msgpack_pack_str_with_body(&e->pk, s, strlen(s));
-}
-
-static void put_ids(struct enc *e, unsigned tag, const uint64_t *ids, size_t n)
-{
-	size_t i;
-
-	if (!ids)
-		n = 0;
-	put_key(e, tag);
-	if (!e->err)
-		e->err = msgpack_pack_array(&e->pk, n);
-	for (i = 0; i < n && !e->err; i++)
-		e->err = msgpack_pack_uint64(&e->pk, ids[i]);
-}
-
-/* entries counts every field including the version; strings that are NULL
- * must not be counted (see nonnull). */
-static void enc_begin(struct enc *e, struct dk_buf *out, size_t entries)
-{
-	memset(e, 0, sizeof(*e));
-	e->out = out;
-	e->start = out->len;
-	e->entries = entries;
-	msgpack_packer_init(&e->pk, out, buf_write);
-	e->err = msgpack_pack_map(&e->pk, entries);
-	put_u64(e, 0, RECORD_VERSION);
-}
-
-static int enc_end(struct enc *e)
-{
-	if (e->err) {
-		e->out->len = e->start;
-		return DK_ERR_NOMEM;
-	}
-	assert(e->written == e->entries);
-	return 0;
-}
-
-static size_t nonnull(const char *s)
-{
-	return s != NULL;
-}
-
-int user_encode(const struct user *u, struct dk_buf *out)
-{
-	struct enc e;
-
-	enc_begin(&e, out, 7 + nonnull(u->email) + nonnull(u->name) +
-		  nonnull(u->password_hash) + nonnull(u->language) +
-		  nonnull(u->phone));
-	put_u64(&e, USER_ID, u->id);
-	put_u64(&e, USER_ORG_ID, u->org_id);
-	put_u64(&e, USER_ROLE, (uint64_t)u->role);
-	put_str(&e, USER_EMAIL, u->email);
-	put_str(&e, USER_NAME, u->name);
-	put_str(&e, USER_PASSWORD_HASH, u->password_hash);
-	put_str(&e, USER_LANGUAGE, u->language);
-	put_str(&e, USER_PHONE, u->phone);
-	put_i64(&e, USER_CREATED, u->created_ms);
-	put_i64(&e, USER_UPDATED, u->updated_ms);
-	put_bool(&e, USER_DISABLED, u->disabled);
-	return enc_end(&e);
-}
-
-int org_encode(const struct org *o, struct dk_buf *out)
-{
-	struct enc e;
-
-	enc_begin(&e, out, 4 + nonnull(o->name));
-	put_u64(&e, ORG_ID, o->id);
-	put_str(&e, ORG_NAME, o->name);
-	put_i64(&e, ORG_CREATED, o->created_ms);
-	put_bool(&e, ORG_SHARE_BY_DEFAULT, o->share_by_default);
-	return enc_end(&e);
-}
-
-int ticket_encode(const struct ticket *t, struct dk_buf *out)
-{
-	struct enc e;
-
-	enc_begin(&e, out, 13 + nonnull(t->title) + nonnull(t->description) +
-		  nonnull(t->type) + nonnull(t->status) + nonnull(t->channel));
-	put_u64(&e, TICKET_ID, t->id);
-	put_u64(&e, TICKET_ORG_ID, t->org_id);
-	put_u64(&e, TICKET_REQUESTER_ID, t->requester_id);
-	put_u64(&e, TICKET_CREATOR_ID, t->creator_id);
-	put_u64(&e, TICKET_ASSIGNEE_ID, t->assignee_id);
-	put_str(&e, TICKET_TITLE, t->title);
-	put_str(&e, TICKET_DESCRIPTION, t->description);
-	put_str(&e, TICKET_TYPE, t->type);
-	put_u64(&e, TICKET_PRIORITY, t->priority);
-	put_str(&e, TICKET_STATUS, t->status);
-	put_str(&e, TICKET_CHANNEL, t->channel);
-	put_i64(&e, TICKET_CREATED, t->created_ms);
-	put_i64(&e, TICKET_UPDATED, t->updated_ms);
-	put_i64(&e, TICKET_CLOSED, t->closed_ms);
-	put_u64(&e, TICKET_EVENT_COUNT, t->event_count);
-	put_ids(&e, TICKET_FOLLOWERS, t->followers, t->n_followers);
-	put_ids(&e, TICKET_PARTICIPANTS, t->participants, t->n_participants);
-	return enc_end(&e);
-}
-
-int ticket_event_encode(const struct ticket_event *ev, struct dk_buf *out)
-{
-	struct enc e;
-
-	enc_begin(&e, out, 8 + nonnull(ev->body) + nonnull(ev->field) +
-		  nonnull(ev->old_value) + nonnull(ev->new_value));
-	put_u64(&e, EVENT_TAG_TICKET_ID, ev->ticket_id);
-	put_u64(&e, EVENT_TAG_SEQ, ev->seq);
-	put_i64(&e, EVENT_TAG_TIME, ev->time_ms);
-	put_u64(&e, EVENT_TAG_ACTOR_ID, ev->actor_id);
-	put_u64(&e, EVENT_TAG_KIND, (uint64_t)ev->kind);
-	put_bool(&e, EVENT_TAG_INTERNAL, ev->internal);
-	put_bool(&e, EVENT_TAG_FROM_SUPPORT, ev->from_support);
-	put_str(&e, EVENT_TAG_BODY, ev->body);
-	put_str(&e, EVENT_TAG_FIELD, ev->field);
-	put_str(&e, EVENT_TAG_OLD_VALUE, ev->old_value);
-	put_str(&e, EVENT_TAG_NEW_VALUE, ev->new_value);
-	return enc_end(&e);
-}
-
-int session_encode(const struct session *s, struct dk_buf *out)
-{
-	struct enc e;
-
-	enc_begin(&e, out, 6 + nonnull(s->csrf) + nonnull(s->label));
-	put_u64(&e, SESSION_KIND, (uint64_t)s->kind);
-	put_u64(&e, SESSION_USER_ID, s->user_id);
-	put_str(&e, SESSION_CSRF, s->csrf);
-	put_str(&e, SESSION_LABEL, s->label);
-	put_i64(&e, SESSION_CREATED, s->created_ms);
-	put_i64(&e, SESSION_EXPIRES, s->expires_ms);
-	put_bool(&e, SESSION_REMEMBER, s->remember);
-	return enc_end(&e);
-}
-
-/* ---- decoding ---------------------------------------------------------- */
+#define DESKD_CODEC_PRIVATE
+#include "codec.h"
 
 static bool read_len(const unsigned char *p, size_t len, size_t *pos, int n,
 		     size_t *out)
@@ -472,6 +224,47 @@ static int get_ids(const msgpack_object *v, uint64_t **ids, size_t *n)
 	return 0;
 }
 
+/* An array of strings: nil items are refused as well as other types, so
+ * every entry of a decoded list is a string. shape_ok already bounded the
+ * array's length by the input size. */
+static int get_strs(const msgpack_object *v, char ***list, size_t *n)
+{
+	const msgpack_object_array *a = &v->via.array;
+	char **p = NULL;
+	uint32_t i;
+	int err;
+
+	if (v->type != MSGPACK_OBJECT_ARRAY)
+		return DK_ERR_CORRUPT;
+	if (a->size) {
+		p = calloc(a->size, sizeof(*p));
+		if (!p)
+			return DK_ERR_NOMEM;
+	}
+	for (i = 0; i < a->size; i++) {
+		err = a->ptr[i].type == MSGPACK_OBJECT_STR ? get_str(&a->ptr[i], &p[i])
+							   : DK_ERR_CORRUPT;
+		if (err) {
+			str_list_free(p, i);
+			return err;
+		}
+	}
+	*list = p;
+	*n = a->size;
+	return 0;
+}
+
+/* A small unsigned field (enum-like) in [min, max]. */
+static int get_u8(const msgpack_object *v, uint8_t min, uint8_t max, uint8_t *out)
+{
+	uint64_t x;
+	int err = get_range(v, min, max, &x);
+
+	if (!err)
+		*out = (uint8_t)x;
+	return err;
+}
+
 typedef int (*field_fn)(void *rec, uint64_t tag, const msgpack_object *v);
 
 /*
@@ -565,6 +358,10 @@ static int user_field(void *rec, uint64_t tag, const msgpack_object *v)
 		return get_i64(v, &u->updated_ms);
 	case USER_DISABLED:
 		return get_bool(v, &u->disabled);
+	case USER_APPROVER:
+		return get_bool(v, &u->approver);
+	case USER_CONTACT:
+		return get_u8(v, 0, CONTACT_MAX, &u->contact);
 	}
 	return 0;
 }
@@ -584,6 +381,58 @@ static int org_field(void *rec, uint64_t tag, const msgpack_object *v)
 		return get_i64(v, &o->created_ms);
 	case ORG_SHARE_BY_DEFAULT:
 		return get_bool(v, &o->share_by_default);
+	case ORG_SERVICES:
+		return get_strs(v, &o->services, &o->n_services);
+	case ORG_PRIORITY_MODE:
+		return get_u8(v, 0, PRIORITY_MODE_MAX, &o->priority_mode);
+	}
+	return 0;
+}
+
+/* The fields under "lifecycle" in record.h; 0 for tags it does not know. */
+static int ticket_lifecycle_field(struct ticket *t, uint64_t tag, const msgpack_object *v)
+{
+	switch (tag) {
+	case TICKET_CATEGORY:
+		return get_u8(v, 0, CATEGORY_MAX, &t->category);
+	case TICKET_REQUEST_TYPE:
+		return get_str(v, &t->request_type);
+	case TICKET_SERVICE:
+		return get_str(v, &t->service);
+	case TICKET_SUBCATEGORY:
+		return get_str(v, &t->subcategory);
+	case TICKET_IMPACT:
+		return get_u8(v, 0, IMPACT_MAX, &t->impact);
+	case TICKET_URGENCY:
+		return get_u8(v, 0, URGENCY_MAX, &t->urgency);
+	case TICKET_FIELDS:
+		return get_str(v, &t->fields);
+	case TICKET_SHARED_WITH_ORG:
+		return get_bool(v, &t->shared_with_org);
+	case TICKET_EXTERNAL_EMAILS:
+		return get_strs(v, &t->external_emails, &t->n_external_emails);
+	case TICKET_ASSIGNEE_GROUP:
+		return get_str(v, &t->assignee_group);
+	case TICKET_RESOLUTION_CODE:
+		return get_str(v, &t->resolution_code);
+	case TICKET_CAUSE:
+		return get_str(v, &t->cause);
+	case TICKET_RELATED:
+		return get_ids(v, &t->related, &t->n_related);
+	case TICKET_RATING:
+		return get_u8(v, 0, RATING_MAX, &t->rating);
+	case TICKET_RATING_COMMENT:
+		return get_str(v, &t->rating_comment);
+	case TICKET_APPROVER_ID:
+		return get_u64(v, &t->approver_id);
+	case TICKET_NEEDS_APPROVAL:
+		return get_bool(v, &t->needs_approval);
+	case TICKET_MINUTES:
+		return get_u32(v, &t->minutes);
+	case TICKET_BILLABLE_MINUTES:
+		return get_u32(v, &t->billable_minutes);
+	case TICKET_RESOLVED:
+		return get_i64(v, &t->resolved_ms);
 	}
 	return 0;
 }
@@ -591,8 +440,6 @@ static int org_field(void *rec, uint64_t tag, const msgpack_object *v)
 static int ticket_field(void *rec, uint64_t tag, const msgpack_object *v)
 {
 	struct ticket *t = rec;
-	uint64_t x;
-	int err;
 
 	switch (tag) {
 	case TICKET_VERSION:
@@ -614,10 +461,7 @@ static int ticket_field(void *rec, uint64_t tag, const msgpack_object *v)
 	case TICKET_TYPE:
 		return get_str(v, &t->type);
 	case TICKET_PRIORITY:
-		err = get_range(v, 1, 4, &x);
-		if (!err)
-			t->priority = (uint8_t)x;
-		return err;
+		return get_u8(v, 1, 4, &t->priority);
 	case TICKET_STATUS:
 		return get_str(v, &t->status);
 	case TICKET_CHANNEL:
@@ -635,7 +479,7 @@ static int ticket_field(void *rec, uint64_t tag, const msgpack_object *v)
 	case TICKET_PARTICIPANTS:
 		return get_ids(v, &t->participants, &t->n_participants);
 	}
-	return 0;
+	return ticket_lifecycle_field(t, tag, v);
 }
 
 static int event_field(void *rec, uint64_t tag, const msgpack_object *v)
@@ -656,7 +500,7 @@ static int event_field(void *rec, uint64_t tag, const msgpack_object *v)
 	case EVENT_TAG_ACTOR_ID:
 		return get_u64(v, &e->actor_id);
 	case EVENT_TAG_KIND:
-		err = get_range(v, EVENT_CREATED, EVENT_UNFOLLOW, &x);
+		err = get_range(v, EVENT_CREATED, EVENT_APPROVAL, &x);
 		if (!err)
 			e->kind = (enum event_kind)x;
 		return err;
@@ -672,6 +516,16 @@ static int event_field(void *rec, uint64_t tag, const msgpack_object *v)
 		return get_str(v, &e->old_value);
 	case EVENT_TAG_NEW_VALUE:
 		return get_str(v, &e->new_value);
+	case EVENT_TAG_RATING:
+		return get_u8(v, 0, RATING_MAX, &e->rating);
+	case EVENT_TAG_MINUTES:
+		return get_u32(v, &e->minutes);
+	case EVENT_TAG_BILLABLE:
+		return get_bool(v, &e->billable);
+	case EVENT_TAG_REDACTED_BY:
+		return get_u64(v, &e->redacted_by);
+	case EVENT_TAG_REDACTED_MS:
+		return get_i64(v, &e->redacted_ms);
 	}
 	return 0;
 }

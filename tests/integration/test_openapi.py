@@ -1,0 +1,344 @@
+"""proto/openapi.yaml against the routing table (deskd --routes), the limits
+of proto/validate.h and the running daemon."""
+
+import json
+import os
+import re
+import subprocess
+
+import yaml
+
+from harness import DESKD, check_error, run, test, world
+
+SOURCE = os.environ.get("DESKD_SOURCE",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SPEC_PATH = os.path.join(SOURCE, "proto", "openapi.yaml")
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+_spec = None
+
+
+def spec():
+    global _spec
+    if _spec is None:
+        with open(SPEC_PATH) as f:
+            _spec = yaml.safe_load(f)
+    return _spec
+
+
+def routes():
+    p = subprocess.run([DESKD, "--routes"], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p
+    out = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    assert out, "deskd --routes printed nothing"
+    return out
+
+
+def operations():
+    """{(METHOD, path): (operation, path item)} of the spec."""
+    ops = {}
+    for path, item in spec()["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                ops[(method.upper(), path)] = (op, item)
+    return ops
+
+
+def resolve(node):
+    """Follows a local $ref ("#/components/...") to what it names."""
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        target = spec()
+        for part in ref[2:].split("/"):
+            assert part in target, f"dangling $ref {ref}"
+            target = target[part]
+        node = target
+        seen += 1
+        assert seen < 20, f"$ref loop at {ref}"
+    return node
+
+
+def c_define(name):
+    """The value of a #define in proto/validate.h (simple arithmetic)."""
+    with open(os.path.join(SOURCE, "proto", "validate.h")) as f:
+        text = f.read()
+    m = re.search(r"#define\s+" + name + r"\s+([^\n/]+)", text)
+    assert m, name
+    expr = m.group(1).strip()
+    assert re.fullmatch(r"[\d\s()*+]+", expr), expr
+    return eval(expr)  # digits, spaces, parentheses, * and + only
+
+
+@test
+def test_spec_is_openapi_3():
+    s = spec()
+    assert str(s["openapi"]).startswith("3.0"), s.get("openapi")
+    assert s["info"]["title"] and s["info"]["version"]
+    err = s["components"]["schemas"]["Error"]
+    assert err["required"] == ["error"] and err["additionalProperties"] is False
+    inner = err["properties"]["error"]
+    assert set(inner["required"]) == {"code", "message"}, inner
+    assert set(inner["properties"]) == {"code", "message", "field"}, inner
+    schemes = s["components"]["securitySchemes"]
+    cookie = schemes["cookieSession"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", "deskd_session")
+    assert schemes["csrfToken"]["in"] == "header"
+    assert schemes["csrfToken"]["name"] == "X-CSRF-Token"
+    assert schemes["bearerToken"]["type"] == "http"
+    assert schemes["bearerToken"]["scheme"] == "bearer"
+
+
+@test
+def test_every_route_is_described_and_nothing_else():
+    table = {(r["method"], r["path"]) for r in routes()}
+    ops = set(operations())
+    missing = sorted(table - ops)
+    extra = sorted(ops - table)
+    assert not missing, f"routes missing from proto/openapi.yaml: {missing}"
+    assert not extra, f"operations in proto/openapi.yaml that deskd does not route: {extra}"
+
+
+@test
+def test_access_and_writes_agree_with_the_routing_table():
+    ops = operations()
+    wrong = []
+    for r in routes():
+        op, _ = ops[(r["method"], r["path"])]
+        if op.get("x-deskd-access") != r["access"]:
+            wrong.append((r["method"], r["path"], "access", op.get("x-deskd-access"),
+                          r["access"]))
+        if op.get("x-deskd-writes") is not r["writes"]:
+            wrong.append((r["method"], r["path"], "writes", op.get("x-deskd-writes"),
+                          r["writes"]))
+    assert not wrong, wrong
+
+
+@test
+def test_protected_operations_list_401_and_their_security():
+    table = {(r["method"], r["path"]): r for r in routes()}
+    for key, (op, _) in operations().items():
+        r = table[key]
+        codes = set(op["responses"])
+        sec = op.get("security")
+        if r["access"] == "public":
+            assert sec == [], (key, sec)
+            continue
+        assert "401" in codes, f"{key} does not list 401"
+        schemes = [set(alt) for alt in sec or []]
+        assert {"bearerToken"} in schemes, (key, sec)
+        if r["writes"]:
+            assert "403" in codes, f"{key} writes but does not list 403 (csrf)"
+            assert {"cookieSession", "csrfToken"} in schemes, (key, sec)
+        else:
+            assert {"cookieSession"} in schemes, (key, sec)
+        if r["access"] in ("staff", "admin"):
+            assert "403" in codes, f"{key} needs {r['access']} but does not list 403"
+
+
+@test
+def test_every_error_response_uses_the_error_schema():
+    for key, (op, _) in operations().items():
+        assert op.get("operationId"), key
+        ok = [c for c in op["responses"] if c.startswith("2")]
+        assert len(ok) == 1, (key, ok)
+        for code, resp in op["responses"].items():
+            resp = resolve(resp)
+            assert resp.get("description"), (key, code)
+            if code.startswith(("4", "5")):
+                schema = resp["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (key, code, schema)
+            if code == "503":
+                assert "Retry-After" in resp.get("headers", {}), (key, code)
+
+
+@test
+def test_parameters_and_bodies_are_declared():
+    for (method, path), (op, item) in operations().items():
+        params = [resolve(p) for p in item.get("parameters", []) + op.get("parameters", [])]
+        names = {(p["name"], p["in"]) for p in params}
+        for name in re.findall(r"\{(\w+)\}", path):
+            assert (name, "path") in names, (method, path, name)
+            assert all(p["required"] for p in params if p["name"] == name), (method, path)
+        body = op.get("requestBody")
+        takes_body = method in ("POST", "PATCH", "PUT") and path not in (
+            "/api/v1/tickets/{ref}/follow",)
+        assert (body is not None) == takes_body, (method, path)
+        if body:
+            assert body["required"] is True, (method, path)
+            schema = resolve(body["content"]["application/json"]["schema"])
+            assert schema["type"] == "object", (method, path)
+            assert schema["additionalProperties"] is False, (method, path)
+            for code in ("400", "413", "415", "422"):
+                assert code in op["responses"], (method, path, code)
+    lst = operations()[("GET", "/api/v1/tickets")][0]
+    names = {resolve(p)["name"] for p in lst["parameters"]}
+    assert names == {"view", "limit", "cursor"}, names
+
+
+@test
+def test_limits_match_proto_validate():
+    schemas = spec()["components"]["schemas"]
+    title = c_define("TITLE_MAX_BYTES")
+    text = c_define("TEXT_MAX_BYTES")
+    email = c_define("EMAIL_MAX_BYTES")
+    password = c_define("PASSWORD_MAX_BYTES")
+    create = schemas["TicketCreate"]["properties"]
+    assert create["title"]["maxLength"] == title, create["title"]
+    assert create["description"]["maxLength"] == text, create["description"]
+    assert schemas["CommentCreate"]["properties"]["body"]["maxLength"] == text
+    login = schemas["LoginRequest"]["properties"]
+    assert login["email"]["maxLength"] == email and login["password"]["maxLength"] == password
+    assert set(schemas["TicketCreate"]["required"]) == {"title", "description"}
+    assert schemas["CommentCreate"]["required"] == ["body"]
+    assert set(schemas["LoginRequest"]["required"]) == {"email", "password"}
+
+
+def schema_errors(schema, value, where="$"):
+    """Errors of value against an OpenAPI 3.0 schema (the subset the spec
+    uses: $ref, allOf, oneOf, nullable, type, enum, required, properties,
+    additionalProperties, items, minimum, maximum)."""
+    schema = resolve(schema)
+    if value is None:
+        return [] if schema.get("nullable") else [f"{where}: null"]
+    errs = []
+    for sub in schema.get("allOf", []):
+        errs += schema_errors(sub, value, where)
+    if "oneOf" in schema:
+        n = sum(not schema_errors(sub, value, where) for sub in schema["oneOf"])
+        if n != 1:
+            errs.append(f"{where}: matches {n} of oneOf")
+    t = schema.get("type")
+    types = {"object": dict, "array": list, "string": str, "boolean": bool,
+             "integer": int, "number": (int, float)}
+    if t and (not isinstance(value, types[t]) or (t in ("integer", "number") and
+                                                   isinstance(value, bool))):
+        return errs + [f"{where}: {value!r} is not {t}"]
+    if "enum" in schema and value not in schema["enum"]:
+        errs.append(f"{where}: {value!r} not in {schema['enum']}")
+    if "minimum" in schema and value < schema["minimum"]:
+        errs.append(f"{where}: {value} < {schema['minimum']}")
+    if "maximum" in schema and value > schema["maximum"]:
+        errs.append(f"{where}: {value} > {schema['maximum']}")
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        for k in schema.get("required", []):
+            if k not in value:
+                errs.append(f"{where}: {k} missing")
+        extra = schema.get("additionalProperties", True)
+        for k, v in value.items():
+            if k in props:
+                errs += schema_errors(props[k], v, f"{where}.{k}")
+            elif extra is False:
+                errs.append(f"{where}: {k} is not described")
+            elif isinstance(extra, dict):
+                errs += schema_errors(extra, v, f"{where}.{k}")
+    if isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value):
+            errs += schema_errors(schema["items"], v, f"{where}[{i}]")
+    return errs
+
+
+def check_described(method, path, r):
+    """Asserts the answer r to METHOD path has a status the spec lists for
+    it and a body that matches the schema given there."""
+    op, _ = operations()[(method, path)]
+    code = str(r.status)
+    assert code in op["responses"], f"{method} {path} answered {code}, not listed: {r!r}"
+    resp = resolve(op["responses"][code])
+    content = resp.get("content")
+    if not content:
+        assert r.body == "", (method, path, r)
+        return
+    schema = content["application/json"]["schema"]
+    errs = schema_errors(schema, r.json)
+    assert not errs, f"{method} {path} {code}: {errs[:5]}"
+
+
+@test
+def test_answers_match_the_described_schemas():
+    d = world()
+    try:
+        alice, agent = d.login("alice"), d.login("agent")
+        t = "/api/v1/tickets/{ref}"
+        r = d.request("POST", "/api/v1/session", {"email": "olga@acme.example",
+                                                  "password": "secret-password"})
+        check_described("POST", "/api/v1/session", r)
+        check_described("POST", "/api/v1/session",
+                        d.request("POST", "/api/v1/session", {"email": "x@y.example",
+                                                              "password": "12345678"}))
+        check_described("POST", "/api/v1/session", d.request("POST", "/api/v1/session", {}))
+        check_described("GET", "/healthz", d.request("GET", "/healthz"))
+        for c in (alice, agent):
+            check_described("GET", "/api/v1/me", c.get("/api/v1/me"))
+        r = alice.post("/api/v1/tickets", {"title": "t", "description": "d"})
+        check_described("POST", "/api/v1/tickets", r)
+        ref = r.json["ticket"]["ref"]
+        check_described("POST", "/api/v1/tickets", agent.post("/api/v1/tickets", {}))
+        check_described("POST", t + "/comments",
+                        agent.post(f"/api/v1/tickets/{ref}/comments",
+                                   {"body": "note", "internal": True}))
+        check_described("POST", t + "/comments",
+                        alice.post(f"/api/v1/tickets/{ref}/comments", {"body": "hi"}))
+        check_described("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}",
+                                                {"priority": "P1", "type": "question"}))
+        check_described("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}", {}))
+        check_described("POST", t + "/follow", agent.post(f"/api/v1/tickets/{ref}/follow"))
+        check_described("DELETE", t + "/follow", agent.delete(f"/api/v1/tickets/{ref}/follow"))
+        for c in (alice, agent):
+            check_described("GET", t, c.get(f"/api/v1/tickets/{ref}"))
+            check_described("GET", t, c.get("/api/v1/tickets/HD-99999"))
+            for q in ("", "?view=all&limit=1", "?view=closed", "?limit=0"):
+                check_described("GET", "/api/v1/tickets", c.get("/api/v1/tickets" + q))
+        check_described("DELETE", "/api/v1/session", alice.delete("/api/v1/session"))
+        check_described("DELETE", "/api/v1/session", alice.delete("/api/v1/session"))
+    finally:
+        d.close()
+
+
+@test
+def test_the_running_daemon_answers_as_described():
+    d = world()
+    try:
+        alice = d.login("alice")
+        ref = alice.create_ticket()["ref"]
+        ops = operations()
+        by_path = {}
+        for (method, path) in ops:
+            by_path.setdefault(path, set()).add(method)
+        for (method, path), (op, _) in ops.items():
+            concrete = path.replace("{ref}", ref)
+            if op["x-deskd-access"] != "public":
+                body = {"title": "t", "description": "d"} if method != "GET" else None
+                r = d.request(method, concrete, body)
+                check_error(r, 401, "unauthenticated")
+        # Other methods on each path answer 405 with exactly the spec's methods.
+        for path, methods in by_path.items():
+            concrete = path.replace("{ref}", ref)
+            other = next(m for m in ("PUT", "PATCH", "DELETE", "POST", "GET") if m not in methods)
+            r = d.request(other, concrete)
+            check_error(r, 405, "method_not_allowed")
+            assert {m.strip() for m in r.header("Allow").split(",")} == methods, (path, r.headers)
+        # The list parameters accept what the spec allows and refuse the rest.
+        params = {resolve(p)["name"]: resolve(p)["schema"]
+                  for p in ops[("GET", "/api/v1/tickets")][0]["parameters"]}
+        for view in params["view"]["enum"]:
+            r = alice.get(f"/api/v1/tickets?view={view}")
+            assert r.status == 200 and r.json["view"] == view, r
+        lo, hi = params["limit"]["minimum"], params["limit"]["maximum"]
+        assert alice.get(f"/api/v1/tickets?limit={lo}").status == 200
+        assert alice.get(f"/api/v1/tickets?limit={hi}").status == 200
+        check_error(alice.get(f"/api/v1/tickets?limit={lo - 1}"), 400, field="limit")
+        check_error(alice.get(f"/api/v1/tickets?limit={hi + 1}"), 400, field="limit")
+        check_error(alice.get("/api/v1/tickets?view=nope"), 400, field="view")
+        page = alice.get(f"/api/v1/tickets?limit={lo}").json
+        assert set(page) == set(spec()["components"]["schemas"]["TicketList"]["required"])
+        assert re.fullmatch(resolve({"$ref": "#/components/parameters/ref"})["schema"]["pattern"],
+                            ref)
+    finally:
+        d.close()
+
+
+if __name__ == "__main__":
+    run()
