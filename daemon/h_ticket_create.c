@@ -90,12 +90,15 @@ static int add_people(struct store_txn *txn, struct create *c, struct ticket *t)
 		}
 		if (uid && uid == t->requester_id)
 			continue;
-		if (colleague)
+		if (colleague) { /* people named follow it, as when added later */
 			rc = id_list_add(&t->participants, &t->n_participants, uid);
-		else if (!str_list_has(t->external_emails, t->n_external_emails, email))
+			if (rc == 0)
+				rc = id_list_add(&t->followers, &t->n_followers, uid);
+		} else if (!str_list_has(t->external_emails, t->n_external_emails, email)) {
 			rc = str_list_add(&t->external_emails, &t->n_external_emails, email);
-		else
+		} else {
 			rc = 0;
+		}
 		if (rc)
 			return rc;
 	}

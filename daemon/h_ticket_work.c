@@ -59,7 +59,11 @@ static int apply_action(struct ticket_change *c, struct store_txn *txn, struct t
 		return ticket_change_refuse(c, 403, "forbidden", "resolution_code",
 					    "only support records resolutions");
 	struct wf_result res;
-	if (workflow_apply(docs_workflow(&r->d->docs), t->status, a->action, who, in->status, &res))
+	rc = workflow_apply(docs_workflow(&r->d->docs), t->status, a->action, who, in->status, &res);
+	if (rc == DK_ERR_INVALID) /* no such status, or none named where one is needed */
+		return ticket_change_refuse(c, 422, res.refusal_code ?: "invalid_value", "status",
+					    res.refusal_message);
+	if (rc)
 		return ticket_change_refuse(c, 409, res.refusal_code ? res.refusal_code : "not_allowed",
 					    in->status ? "status" : "action", res.refusal_message);
 	if (res.needs_comment && !in->comment)
@@ -82,20 +86,11 @@ static int apply_action(struct ticket_change *c, struct store_txn *txn, struct t
 			return rc;
 		t->approver_id = r->who.user_id;
 	}
-	if (in->resolution_code) {
-		char *v = strdup(in->resolution_code);
-		if (!v)
-			return DK_ERR_NOMEM;
-		free(t->resolution_code);
-		t->resolution_code = v;
-	}
-	if (in->cause) {
-		char *v = strdup(in->cause);
-		if (!v)
-			return DK_ERR_NOMEM;
-		free(t->cause);
-		t->cause = v;
-	}
+	if ((in->resolution_code &&
+	     (rc = ticket_change_text(c, txn, t, "resolution_code", &t->resolution_code,
+				      in->resolution_code))) ||
+	    (in->cause && (rc = ticket_change_text(c, txn, t, "cause", &t->cause, in->cause))))
+		return rc;
 	if (a->action == WF_ACCEPT) {
 		t->rating = in->rating;
 		free(t->rating_comment);
@@ -103,8 +98,17 @@ static int apply_action(struct ticket_change *c, struct store_txn *txn, struct t
 		if (in->comment && !t->rating_comment)
 			return DK_ERR_NOMEM;
 	}
-	bool approval = a->action == WF_APPROVE || a->action == WF_REJECT;
-	return ticket_change_status(c, txn, t, res.to, approval ? NULL : in->comment, in->rating);
+	if (in->comment && a->action != WF_APPROVE && a->action != WF_REJECT) {
+		/* The reason given with an action (reopen, accept, ...) is part of
+		 * the conversation, like any public comment. */
+		struct ticket_event e;
+		memset(&e, 0, sizeof e);
+		e.kind = EVENT_COMMENT;
+		e.body = in->comment;
+		if ((rc = ticket_change_event(c, txn, t, &e)))
+			return rc;
+	}
+	return ticket_change_status(c, txn, t, res.to, NULL, in->rating);
 }
 
 void h_ticket_action(struct req *r)
@@ -163,6 +167,7 @@ static int apply_people(struct ticket_change *c, struct store_txn *txn, struct t
 	} else if (rc != DK_ERR_NOTFOUND) {
 		return rc;
 	}
+	rc = 0; /* an outside address is no user */
 	if (uid && uid == t->requester_id)
 		return ticket_change_refuse(c, 422, "invalid_value", "email",
 					    "the requester is always involved");

@@ -26,35 +26,6 @@ void h_ticket_get(struct req *r)
 
 /* ---- change fields ---- */
 
-static int field_event(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
-		       const char *field, const char *old_value, const char *new_value)
-{
-	struct ticket_event e;
-	memset(&e, 0, sizeof e);
-	e.kind = EVENT_FIELD;
-	e.field = (char *)field;
-	e.old_value = (char *)old_value;
-	e.new_value = (char *)new_value;
-	return ticket_change_event(c, txn, t, &e);
-}
-
-/* Replaces *slot with value (NULL clears) and records the change. */
-static int set_text(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
-		    const char *field, char **slot, const char *value)
-{
-	if ((!*slot && !value) || (*slot && value && !strcmp(*slot, value)))
-		return 0;
-	int rc = field_event(c, txn, t, field, *slot, value);
-	if (rc)
-		return rc;
-	char *copy = value ? strdup(value) : NULL;
-	if (value && !copy)
-		return DK_ERR_NOMEM;
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
 /* Ticket types a customer may switch between (agents: any). */
 static bool customer_type(const char *type)
 {
@@ -108,10 +79,10 @@ static int apply_patch(struct ticket_change *c, struct store_txn *txn, struct ti
 			return ticket_change_refuse(c, 403, "forbidden", "priority",
 						    "your contract does not let you choose the priority");
 	}
-	if (in->type && (rc = set_text(c, txn, t, "type", &t->type, in->type)))
+	if (in->type && (rc = ticket_change_text(c, txn, t, "type", &t->type, in->type)))
 		return rc;
 	if (in->priority && in->priority != t->priority) {
-		rc = field_event(c, txn, t, "priority", priority_name(t->priority),
+		rc = ticket_change_field(c, txn, t, "priority", priority_name(t->priority),
 				 priority_name(in->priority));
 		if (rc)
 			return rc;
@@ -123,19 +94,19 @@ static int apply_patch(struct ticket_change *c, struct store_txn *txn, struct ti
 			return ticket_change_refuse(c, 422, "invalid_value", "assignee_id",
 						    "assignee_id is not an agent");
 		assignee_name(txn, t->assignee_id, old_name, sizeof old_name);
-		rc = field_event(c, txn, t, "assignee", old_name[0] ? old_name : NULL,
+		rc = ticket_change_field(c, txn, t, "assignee", old_name[0] ? old_name : NULL,
 				 new_name[0] ? new_name : NULL);
 		if (rc)
 			return rc;
 		t->assignee_id = in->assignee_id;
 	}
 	if (in->set_group &&
-	    (rc = set_text(c, txn, t, "assignee_group", &t->assignee_group, in->assignee_group)))
+	    (rc = ticket_change_text(c, txn, t, "assignee_group", &t->assignee_group, in->assignee_group)))
 		return rc;
 	if (in->resolution_code &&
-	    (rc = set_text(c, txn, t, "resolution_code", &t->resolution_code, in->resolution_code)))
+	    (rc = ticket_change_text(c, txn, t, "resolution_code", &t->resolution_code, in->resolution_code)))
 		return rc;
-	if (in->cause && (rc = set_text(c, txn, t, "cause", &t->cause, in->cause)))
+	if (in->cause && (rc = ticket_change_text(c, txn, t, "cause", &t->cause, in->cause)))
 		return rc;
 	return 0;
 }

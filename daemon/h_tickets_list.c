@@ -43,6 +43,7 @@ static int parse_query(struct req *r, struct list_query *q)
 	static const struct { const char *name; enum list_bucket bucket; } views[] = {
 		{ "open", BUCKET_OPEN }, { "closed", BUCKET_CLOSED },
 		{ "all", BUCKET_ALL }, { "resolved", BUCKET_RESOLVED },
+		{ "approvals", BUCKET_ALL }, /* approvers: requests awaiting a decision */
 	};
 	struct evkeyvalq kv;
 	struct evkeyval *e;
@@ -65,7 +66,8 @@ static int parse_query(struct req *r, struct list_query *q)
 					break;
 			if (i == sizeof views / sizeof views[0]) {
 				http_reply_error(r, 400, "invalid_value",
-						 "view must be open, resolved, closed or all", "view");
+						 "view must be open, resolved, closed, all or approvals",
+						 "view");
 				rc = -1;
 				break;
 			}
@@ -136,6 +138,16 @@ void h_tickets_list(struct req *r)
 	enum list_scope scope;
 	uint64_t scope_id;
 	visibility_scope(&r->who, &scope, &scope_id);
+	bool approvals = !strcmp(q.view, "approvals");
+	if (approvals) {
+		if (!r->who.approver || !r->who.org_id) {
+			http_reply_error(r, 400, "invalid_value", "only approvers have the approvals view",
+					 "view");
+			return;
+		}
+		scope = SCOPE_APPROVAL;
+		scope_id = r->who.org_id;
+	}
 
 	uint64_t ids[LIST_MAX];
 	size_t n = 0;
@@ -153,7 +165,7 @@ void h_tickets_list(struct req *r)
 		rc = DK_ERR_NOMEM;
 		goto fail;
 	}
-	bool customer = r->who.role == ROLE_CUSTOMER;
+	bool customer = r->who.role == ROLE_CUSTOMER && !approvals;
 	if (customer)
 		rc = store_ticket_list_customer(txn, r->who.user_id, r->who.org_id, q.bucket, q.before,
 						q.limit, ids, &n, &more);

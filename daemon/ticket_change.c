@@ -33,6 +33,36 @@ int ticket_change_event(struct ticket_change *c, struct store_txn *txn, struct t
 	return store_event_append(txn, t, e);
 }
 
+int ticket_change_field(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+			const char *field, const char *old_value, const char *new_value)
+{
+	struct ticket_event e;
+	memset(&e, 0, sizeof e);
+	e.kind = EVENT_FIELD;
+	e.field = (char *)field;
+	e.old_value = (char *)old_value;
+	e.new_value = (char *)new_value;
+	/* groups are support's routing, hidden from customers like the field */
+	e.internal = !strcmp(field, "assignee_group");
+	return ticket_change_event(c, txn, t, &e);
+}
+
+int ticket_change_text(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+		       const char *field, char **slot, const char *value)
+{
+	if ((!*slot && !value) || (*slot && value && !strcmp(*slot, value)))
+		return 0;
+	int rc = ticket_change_field(c, txn, t, field, *slot, value);
+	if (rc)
+		return rc;
+	char *copy = value ? strdup(value) : NULL;
+	if (value && !copy)
+		return DK_ERR_NOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
 int ticket_change_status(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
 			 const char *to, const char *body, uint8_t rating)
 {

@@ -40,6 +40,13 @@ int ticket_change_refuse(struct ticket_change *c, int status, const char *code,
 /* Appends e to t's timeline with the caller as actor and now as time. */
 int ticket_change_event(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
 			struct ticket_event *e);
+/* Records a field change (old and new as text; NULL: none). */
+int ticket_change_field(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+			const char *field, const char *old_value, const char *new_value);
+/* Sets the text *slot to value (NULL clears) and records the change, when
+ * it is one. */
+int ticket_change_text(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+		       const char *field, char **slot, const char *value);
 /* Moves t to status to (a workflow status) and writes the status event,
  * with an optional comment body and rating; keeps category, resolved and
  * closed times in step. */

@@ -120,6 +120,8 @@ int store_events_each(struct store_txn *txn, uint64_t ticket_id, store_event_fn 
  *                       (no list), to take the overlap out of the customer
  *                       union's counts
  *   SCOPE_ASSIGNEE      the assignee's user id, 0 for unassigned tickets
+ *   SCOPE_APPROVAL      the organisation, for tickets needing approval that no
+ *                       approver has decided yet (and not closed)
  * A ticket of organisation 0 is never in the two shared scopes. */
 enum list_scope {
 	SCOPE_ALL = 0,
@@ -127,7 +129,8 @@ enum list_scope {
 	SCOPE_PARTY = 2,
 	SCOPE_ORG_SHARED = 3,
 	SCOPE_PARTY_SHARED = 4,
-	SCOPE_ASSIGNEE = 5
+	SCOPE_ASSIGNEE = 5,
+	SCOPE_APPROVAL = 6
 };
 enum list_bucket { BUCKET_ALL = 0, BUCKET_OPEN = 1, BUCKET_CLOSED = 2, BUCKET_RESOLVED = 3 };
 /* Newest first: ids below before_id (0: from the newest), at most limit of

@@ -75,8 +75,8 @@ static int entries_build(const struct ticket *t, struct entries *out)
 	if (cat == CATEGORY_RESOLVED)
 		buckets[nb++] = BUCKET_RESOLVED;
 
-	/* all, org, assignee, org shared, and each party twice */
-	max = 4 + 2 * (1 + t->n_participants);
+	/* all, org, assignee, org shared, approval, and each party twice */
+	max = 5 + 2 * (1 + t->n_participants);
 	scopes = calloc(max, sizeof *scopes);
 	out->e = calloc(max * nb, sizeof *out->e);
 	if (!scopes || !out->e) {
@@ -91,6 +91,9 @@ static int entries_build(const struct ticket *t, struct entries *out)
 	scope_add(scopes, &ns, SCOPE_PARTY, t->requester_id);
 	for (i = 0; i < t->n_participants; i++)
 		scope_add(scopes, &ns, SCOPE_PARTY, t->participants[i]);
+	/* requests still waiting for an approver's decision */
+	if (t->needs_approval && !t->approver_id && cat != CATEGORY_CLOSED && t->org_id)
+		scope_add(scopes, &ns, SCOPE_APPROVAL, t->org_id);
 	if (shared) {
 		scope_add(scopes, &ns, SCOPE_ORG_SHARED, t->org_id);
 		scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->requester_id);

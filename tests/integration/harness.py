@@ -22,7 +22,7 @@ DESKD = os.environ.get("DESKD", "build/daemon/deskd")
 DESKCTL = os.environ.get("DESKCTL", "build/tools/deskctl")
 
 # Real scrypt at a lower cost than production, so suites stay quick; the
-# production cost is exercised where timing matters (test_login_async).
+# production cost is exercised where timing matters (test_session.py).
 FAST_CONFIG = "[security]\nscrypt_n = 1024\n"
 # The cost deskd ships with (about 110 ms a hash on a 2-core machine).
 PRODUCTION_CONFIG = "[security]\nscrypt_n = 32768\nscrypt_r = 8\nscrypt_p = 1\n"

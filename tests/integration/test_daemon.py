@@ -46,7 +46,7 @@ def test_missing_or_foreign_data_directory_is_refused_with_a_clear_log_line():
         cases = [(os.path.join(tmp, "missing"), "does not exist"),
                  (empty, "not a deskd data directory"),
                  (afile, "not a directory"),
-                 (other, "")]
+                 (other, "damaged")]
         for data, reason in cases:
             p = deskd_exits("--data", data, "--listen", "127.0.0.1:0")
             assert p.returncode == 1, (data, p)

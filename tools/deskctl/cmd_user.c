@@ -64,7 +64,9 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 } };
 	const struct ctl_command *cmd = ctl_find("user", "add");
-	const char *email = NULL, *name = NULL, *role = NULL, *language = "en", *phone = NULL;
+	const char *email = NULL, *name = NULL, *role = NULL, *phone = NULL;
+	/* Without --language the user has chosen none: deskd follows the browser. */
+	const char *language = NULL;
 	struct user_add a;
 	bool with_password = false;
 	memset(&a, 0, sizeof a);
@@ -105,7 +107,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 		ctl_error("--org: customers belong to an organisation");
 		return CTL_USAGE;
 	}
-	if (strcmp(language, "en") && strcmp(language, "nl") && strcmp(language, "sv")) {
+	if (language && strcmp(language, "en") && strcmp(language, "nl") && strcmp(language, "sv")) {
 		ctl_error("--language: must be en, nl or sv");
 		return CTL_USAGE;
 	}
