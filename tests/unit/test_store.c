@@ -557,6 +557,7 @@ int main(void)
 		T(test_each_and_names),
 		T(test_scope_assignee),
 		T(test_scope_shared),
+		T(test_scope_approval),
 		T(test_category_buckets),
 		T(test_customer_list),
 		T(test_customer_counts),

@@ -45,6 +45,7 @@ void test_each_and_names(void **state);
 /* test_store_scopes.c */
 void test_scope_assignee(void **state);
 void test_scope_shared(void **state);
+void test_scope_approval(void **state);
 void test_category_buckets(void **state);
 void test_customer_list(void **state);
 void test_customer_counts(void **state);

@@ -122,6 +122,42 @@ static bool listed(struct store *s, enum list_scope scope, uint64_t sid, enum li
 	return false;
 }
 
+static void do_needs_approval(struct ticket *t, uint64_t on)
+{
+	t->needs_approval = on != 0;
+}
+
+static void do_decide(struct ticket *t, uint64_t approver)
+{
+	t->approver_id = approver;
+}
+
+/* --- approval scope: undecided requests per organisation --- */
+
+void test_scope_approval(void **state)
+{
+	struct fx *f = *state;
+	uint64_t a = add(f->s, 1, 10, 3, false);
+	uint64_t b = add(f->s, 1, 11, 3, false);
+	uint64_t other = add(f->s, 2, 20, 3, false);
+
+	assert_false(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, a));
+	edit(f->s, a, do_needs_approval, 1);
+	edit(f->s, b, do_needs_approval, 1);
+	edit(f->s, other, do_needs_approval, 1);
+	assert_true(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, a));
+	assert_true(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, b));
+	assert_false(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, other));
+	assert_true(listed(f->s, SCOPE_APPROVAL, 2, BUCKET_ALL, other));
+	assert_int_equal(count_in(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, 'p', "P3", NULL), 2);
+	/* a decision takes it out; so does closing it undecided */
+	edit(f->s, a, do_decide, 99);
+	assert_false(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, a));
+	edit(f->s, b, do_close, CATEGORY_CLOSED);
+	assert_false(listed(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, b));
+	assert_int_equal(count_in(f->s, SCOPE_APPROVAL, 1, BUCKET_ALL, 'p', "P3", NULL), 0);
+}
+
 /* --- assignee scope --- */
 
 void test_scope_assignee(void **state)
