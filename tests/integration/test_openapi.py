@@ -1,5 +1,5 @@
 """proto/openapi.yaml against the routing table (deskd --routes), the limits
-of proto/validate.h and the running daemon."""
+of proto/validate.h and proto/ticket_input.h/.c and the running daemon."""
 
 import json
 import os
@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from harness import DESKD, check_error, run, test, world
+from harness import DESKD, PASSWORD, check_error, run, test, world
 
 SOURCE = os.environ.get("DESKD_SOURCE",
                         os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -60,9 +60,9 @@ def resolve(node):
     return node
 
 
-def c_define(name):
-    """The value of a #define in proto/validate.h (simple arithmetic)."""
-    with open(os.path.join(SOURCE, "proto", "validate.h")) as f:
+def c_define(name, source="validate.h"):
+    """The value of a #define in proto/SOURCE (simple arithmetic)."""
+    with open(os.path.join(SOURCE, "proto", source)) as f:
         text = f.read()
     m = re.search(r"#define\s+" + name + r"\s+([^\n/]+)", text)
     assert m, name
@@ -80,7 +80,9 @@ def test_spec_is_openapi_3():
     assert err["required"] == ["error"] and err["additionalProperties"] is False
     inner = err["properties"]["error"]
     assert set(inner["required"]) == {"code", "message"}, inner
-    assert set(inner["properties"]) == {"code", "message", "field"}, inner
+    assert set(inner["properties"]) == {"code", "message", "field", "hits"}, inner
+    hit = resolve(inner["properties"]["hits"]["items"])
+    assert set(hit["required"]) == {"field", "kind", "offset", "length"}, hit
     schemes = s["components"]["securitySchemes"]
     cookie = schemes["cookieSession"]
     assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", "deskd_session")
@@ -192,18 +194,62 @@ def test_limits_match_proto_validate():
     assert set(schemas["TicketCreate"]["required"]) == {"title", "description"}
     assert schemas["CommentCreate"]["required"] == ["body"]
     assert set(schemas["LoginRequest"]["required"]) == {"email", "password"}
+    # The lifecycle's bodies (proto/ticket_input.h and .c).
+    participants = create["participants"]
+    assert participants["maxItems"] == c_define("PARTICIPANTS_MAX", "ticket_input.h")
+    assert participants["items"]["maxLength"] == email
+    assert create["requester"]["maxLength"] == email
+    code = c_define("CODE_MAX_BYTES", "ticket_input.c")
+    assert schemas["Code"]["maxLength"] == code
+    action = schemas["ActionRequest"]["properties"]
+    assert schemas["ActionRequest"]["required"] == ["action"]
+    assert action["comment"]["maxLength"] == text
+    assert (action["rating"]["minimum"], action["rating"]["maximum"]) == (1, 5)
+    for key in ("status", "resolution_code", "cause"):
+        assert action[key]["allOf"] == [{"$ref": "#/components/schemas/Code"}], key
+    time = schemas["TimeEntryCreate"]["properties"]
+    assert schemas["TimeEntryCreate"]["required"] == ["minutes"]
+    assert time["minutes"]["maximum"] == c_define("MINUTES_MAX", "ticket_input.c")
+    assert time["note"]["maxLength"] == text
+    assert schemas["ParticipantAdd"]["properties"]["email"]["maxLength"] == email
+    assert schemas["LinkCreate"]["properties"]["ref"]["maxLength"] == 48
+    # Every key ticket_create_parse takes, and no other.
+    with open(os.path.join(SOURCE, "proto", "ticket_input.c")) as f:
+        src = f.read()
+    keys = set()
+    for table in ("form_keys", "base_keys"):
+        m = re.search(table + r"\[\] = \{(.*?)\};", src, re.S)
+        assert m, table
+        keys |= set(re.findall(r'"(\w+)"', m.group(1)))
+    assert set(create) == keys, sorted(set(create) ^ keys)
 
 
-def schema_errors(schema, value, where="$"):
+def described_keys(schema):
+    """The properties of an object schema and of the parts of its allOf."""
+    schema = resolve(schema)
+    keys = set(schema.get("properties", {}))
+    for sub in schema.get("allOf", []):
+        keys |= described_keys(sub)
+    return keys
+
+
+def schema_errors(schema, value, where="$", known=None):
     """Errors of value against an OpenAPI 3.0 schema (the subset the spec
     uses: $ref, allOf, oneOf, nullable, type, enum, required, properties,
-    additionalProperties, items, minimum, maximum)."""
+    additionalProperties, items, minimum, maximum, minItems, maxItems).
+    Stricter than OpenAPI in one way: an answer's object may hold only the
+    keys its schema describes (across allOf), unless the schema allows more
+    with additionalProperties, so that every field deskd sends is in the
+    spec."""
     schema = resolve(schema)
     if value is None:
         return [] if schema.get("nullable") else [f"{where}: null"]
     errs = []
+    top = known is None  # the allOf parts leave keys to the schema that holds them
+    if isinstance(value, dict) and top:
+        known = described_keys(schema)
     for sub in schema.get("allOf", []):
-        errs += schema_errors(sub, value, where)
+        errs += schema_errors(sub, value, where, known)
     if "oneOf" in schema:
         n = sum(not schema_errors(sub, value, where) for sub in schema["oneOf"])
         if n != 1:
@@ -220,16 +266,19 @@ def schema_errors(schema, value, where="$"):
         errs.append(f"{where}: {value} < {schema['minimum']}")
     if "maximum" in schema and value > schema["maximum"]:
         errs.append(f"{where}: {value} > {schema['maximum']}")
+    if isinstance(value, list) and not schema.get("minItems", 0) <= len(value) <= \
+            schema.get("maxItems", len(value)):
+        errs.append(f"{where}: {len(value)} items")
     if isinstance(value, dict):
         props = schema.get("properties", {})
         for k in schema.get("required", []):
             if k not in value:
                 errs.append(f"{where}: {k} missing")
-        extra = schema.get("additionalProperties", True)
+        extra = schema.get("additionalProperties")
         for k, v in value.items():
             if k in props:
                 errs += schema_errors(props[k], v, f"{where}.{k}")
-            elif extra is False:
+            elif extra is False or (extra is None and top and k not in known):
                 errs.append(f"{where}: {k} is not described")
             elif isinstance(extra, dict):
                 errs += schema_errors(extra, v, f"{where}.{k}")
@@ -296,6 +345,230 @@ def test_answers_match_the_described_schemas():
         d.close()
 
 
+def expect(method, path, r, status, code=None):
+    """check_described, and r is the answer expected: status and error code."""
+    check_described(method, path, r)
+    assert r.status == status, f"{method} {path}: expected {status}, got {r!r}"
+    if code is not None:
+        assert r.error_code == code, f"{method} {path}: expected {code}, got {r!r}"
+    return r.json
+
+
+def lifecycle_catalogue(d):
+    """The default catalogue, with custom fields of every kind on
+    report_incident and approval for perform_task; Acme gets two services and
+    the priority from the matrix."""
+    cat = json.loads(d.ctl("catalogue", "export").stdout)
+
+    def labels(text):
+        return {"en": text, "nl": text, "sv": text}
+    cat["fields"] = [
+        {"id": "cost_centre", "kind": "text", "labels": labels("Cost centre"),
+         "required": False, "max_length": 10},
+        {"id": "site", "kind": "choice", "labels": labels("Site"), "required": False,
+         "choices": [{"id": "utrecht", "labels": labels("Utrecht")}]},
+        {"id": "users_affected", "kind": "number", "labels": labels("Users affected"),
+         "required": False, "min": 1, "max": 500},
+        {"id": "since", "kind": "date", "labels": labels("Since"), "required": False},
+    ]
+    for rt in cat["request_types"]:
+        if rt["id"] == "report_incident":
+            rt["custom_fields"] = [f["id"] for f in cat["fields"]]
+        if rt["id"] == "perform_task":
+            rt["needs_approval"] = True
+    d.ctl("catalogue", "import", "-", input=json.dumps(cat))
+    d.ctl("org", "set", "Acme", "--services", "workplace,network", "--priority-mode", "matrix")
+
+
+@test
+def test_lifecycle_answers_match_the_described_schemas():
+    d = world()
+    try:
+        lifecycle_catalogue(d)
+        d.ctl("--json", "user", "add", "--email", "paula@acme.example", "--name", "Paula",
+              "--role", "customer", "--org", "Acme", "--approver", "--password-stdin",
+              input=PASSWORD + "\n")
+        alice, bob, agent = d.login("alice"), d.login("bob"), d.login("agent")
+        paula = d.login("paula@acme.example")
+        t = "/api/v1/tickets/{ref}"
+
+        # What the caller may choose, in their language.
+        for c in (alice, agent):
+            cat = expect("GET", "/api/v1/catalogue", c.get("/api/v1/catalogue"), 200)
+            wf = expect("GET", "/api/v1/workflow", c.get("/api/v1/workflow"), 200)
+        cat = expect("GET", "/api/v1/catalogue",
+                     alice.get("/api/v1/catalogue", headers={"Accept-Language": "sv-SE"}), 200)
+        assert cat["catalogue"]["lang"] == "sv" and cat["catalogue"]["service_required"], cat
+        assert [s["id"] for s in cat["catalogue"]["services"]] == ["workplace", "network"], cat
+        kinds = {f["kind"] for rt in cat["catalogue"]["request_types"] for f in rt["fields"]}
+        assert kinds == {"text", "choice", "number", "date", "boolean"}, kinds
+        names = [s["name"] for s in wf["statuses"]]
+        assert "waiting_for_approval" in names and "cancelled" in names, names
+
+        # Opening: the whole form, its refusals, and an agent registering one.
+        body = {"title": "VPN drops", "description": "Every hour.",
+                "request_type": "report_incident", "service": "network",
+                "subcategory": "vpn", "impact": 2, "urgency": 1,
+                "affected_component": "VPN client", "environment": "production",
+                "recurrence": "recurring", "others_affected": True,
+                "fields": {"cost_centre": "CC-1", "site": "utrecht", "users_affected": 12,
+                           "since": "2024-02-29"},
+                "shared_with_org": False,
+                "participants": ["bob@acme.example", "it@partner.example"]}
+        ref = expect("POST", "/api/v1/tickets", alice.post("/api/v1/tickets", body),
+                     201)["ticket"]["ref"]
+        card = "Card 4111 1111 1111 1111, please refund."
+        r = alice.post("/api/v1/tickets", {**body, "description": card})
+        e = expect("POST", "/api/v1/tickets", r, 422, "sensitive_data")["error"]
+        assert e["hits"] and e["hits"][0]["kind"] == "payment_card", r
+        expect("POST", "/api/v1/tickets", alice.post("/api/v1/tickets", {**body, "priority": "P1"}),
+               422, "not_allowed")
+        expect("POST", "/api/v1/tickets",
+               alice.post("/api/v1/tickets", {**body, "requester": "bob@acme.example"}),
+               403, "forbidden")
+        expect("POST", "/api/v1/tickets", alice.post("/api/v1/tickets", {**body, "form": {}}),
+               422, "unknown_field")
+        expect("POST", "/api/v1/tickets",
+               agent.post("/api/v1/tickets", {"title": "t", "description": "d", "type": "problem"}),
+               422, "required")
+        other = expect("POST", "/api/v1/tickets",
+                       agent.post("/api/v1/tickets",
+                                  {"title": "Called in", "description": "By phone.",
+                                   "type": "problem", "requester": "alice@acme.example",
+                                   "channel": "email", "priority": 2}),
+                       201)["ticket"]["ref"]
+
+        # Agents' work: assignment, time, links.
+        agent_id = d.users["agent"]["id"]
+        expect("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}",
+                                       {"assignee_id": agent_id, "assignee_group": "second-line",
+                                        "resolution_code": "fixed", "cause": "usage_error"}), 200)
+        expect("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}",
+                                       {"assignee_id": None, "assignee_group": None}), 200)
+        expect("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}", {"assignee_id": agent_id}), 200)
+        expect("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}",
+                                       {"assignee_id": d.users["alice"]["id"]}),
+               422, "invalid_value")
+        expect("PATCH", t, alice.patch(f"/api/v1/tickets/{ref}", {"assignee_id": agent_id}),
+               403, "forbidden")
+        expect("PATCH", t, alice.patch(f"/api/v1/tickets/{ref}", {"priority": "P1"}),
+               403, "forbidden")
+        tm = t + "/time"
+        tk = expect("POST", tm, agent.post(f"/api/v1/tickets/{ref}/time",
+                                           {"minutes": 30, "billable": False, "note": "Logs."}),
+                    201)["ticket"]
+        assert (tk["minutes"], tk["billable_minutes"]) == (30, 0), tk
+        expect("POST", tm, agent.post(f"/api/v1/tickets/{ref}/time", {"minutes": 1441}),
+               422, "invalid_value")
+        expect("POST", tm, alice.post(f"/api/v1/tickets/{ref}/time", {"minutes": 5}),
+               403, "forbidden")
+        ln = t + "/links"
+        tk = expect("POST", ln, agent.post(f"/api/v1/tickets/{ref}/links", {"ref": other}),
+                    200)["ticket"]
+        assert tk["related"] == [other], tk
+        expect("POST", ln, agent.post(f"/api/v1/tickets/{ref}/links", {"ref": ref}),
+               422, "invalid_value")
+        expect("POST", ln, agent.post(f"/api/v1/tickets/{ref}/links", {"ref": "HD-99999"}),
+               404, "not_found")
+
+        # People involved.
+        pp, pe = t + "/participants", t + "/participants/{email}"
+        tk = expect("POST", pp, alice.post(f"/api/v1/tickets/{ref}/participants",
+                                           {"email": "Hosting@Partner.example"}), 200)["ticket"]
+        assert "hosting@partner.example" in tk["external_emails"], tk
+        expect("POST", pp, alice.post(f"/api/v1/tickets/{ref}/participants",
+                                      {"email": "alice@acme.example"}), 422, "invalid_value")
+        expect("POST", pp, bob.post(f"/api/v1/tickets/{ref}/participants",
+                                    {"email": "olga@acme.example"}), 403, "forbidden")
+        expect("DELETE", pe, alice.delete(f"/api/v1/tickets/{ref}/participants/"
+                                          "hosting%40partner.example"), 200)
+        expect("DELETE", pe, alice.delete(f"/api/v1/tickets/{ref}/participants/nobody"),
+               404, "not_found")
+
+        # Comments and the sensitive data guard; redaction.
+        c = t + "/comments"
+        iban = "Refund to NL91ABNA0417164300."
+        expect("POST", c, alice.post(f"/api/v1/tickets/{ref}/comments", {"body": iban}),
+               422, "sensitive_data")
+        tk = expect("POST", c, alice.post(f"/api/v1/tickets/{ref}/comments",
+                                          {"body": iban, "confirm_sensitive": True}),
+                    201)["ticket"]
+        seq = tk["timeline"][-1]["seq"]
+        rd = t + "/redactions"
+        expect("POST", rd, agent.post(f"/api/v1/tickets/{ref}/redactions", {"seq": seq}), 200)
+        expect("POST", rd, agent.post(f"/api/v1/tickets/{ref}/redactions", {"seq": seq}),
+               409, "not_redactable")
+        expect("POST", rd, agent.post(f"/api/v1/tickets/{ref}/redactions", {"seq": 9999}),
+               404, "not_found")
+        expect("POST", rd, agent.post(f"/api/v1/tickets/{ref}/redactions",
+                                      {"seq": seq, "field": "title"}), 422, "required")
+        tk = expect("POST", rd, agent.post(f"/api/v1/tickets/{ref}/redactions",
+                                           {"field": "description"}), 200)["ticket"]
+        assert tk["description"] == "[redacted]", tk
+
+        # Workflow actions: refusals, then resolve and accept.
+        a = t + "/actions"
+
+        def act(c, body, status, code=None, on=ref):
+            return expect("POST", a, c.post(f"/api/v1/tickets/{on}/actions", body), status, code)
+
+        act(alice, {"action": "resolve"}, 409, "not_allowed")
+        act(alice, {"action": "fly"}, 422, "invalid_value")
+        act(agent, {"action": "set_status", "status": "nope"}, 422, "unknown_status")
+        act(agent, {"action": "set_status"}, 422, "status_required")
+        act(agent, {"action": "set_status", "status": "waiting_for_customer"}, 200)
+        act(agent, {"action": "set_status", "status": "waiting_for_customer"}, 409, "no_change")
+        act(alice, {"action": "close", "comment": card}, 422, "sensitive_data")
+        act(agent, {"action": "resolve", "resolution_code": "workaround",
+                    "comment": "Restart the client."}, 200)
+        act(alice, {"action": "accept"}, 422, "required")
+        tk = act(alice, {"action": "accept", "rating": 5, "comment": "Thanks."}, 200)["ticket"]
+        assert tk["status_category"] == "closed" and tk["rating"] == 5, tk
+        assert tk["actions"] == [], tk["actions"]
+        act(alice, {"action": "reopen", "comment": "Again."}, 409, "ticket_closed")
+        expect("PATCH", t, agent.patch(f"/api/v1/tickets/{ref}", {"priority": "P2"}),
+               409, "ticket_closed")
+        expect("POST", c, alice.post(f"/api/v1/tickets/{ref}/comments", {"body": "Hello?"}),
+               409, "ticket_closed")
+        expect("POST", pp, alice.post(f"/api/v1/tickets/{ref}/participants",
+                                      {"email": "x@partner.example"}), 409, "ticket_closed")
+
+        # Approval.
+        task = expect("POST", "/api/v1/tickets",
+                      alice.post("/api/v1/tickets", {"title": "New laptop",
+                                                     "description": "For Bob.",
+                                                     "request_type": "perform_task",
+                                                     "service": "workplace",
+                                                     "subcategory": "laptop"}),
+                      201)["ticket"]
+        assert task["status"] == "waiting_for_approval" and task["needs_approval"], task
+        lst = expect("GET", "/api/v1/tickets", paula.get("/api/v1/tickets?view=approvals"), 200)
+        assert [x["ref"] for x in lst["tickets"]] == [task["ref"]], lst
+        expect("GET", "/api/v1/tickets", alice.get("/api/v1/tickets?view=approvals"),
+               400, "invalid_value")
+        act(bob, {"action": "approve"}, 404, "not_found", on=task["ref"])
+        act(alice, {"action": "approve"}, 403, "forbidden", on=task["ref"])
+        tk = act(paula, {"action": "approve", "comment": "Fine."}, 200, on=task["ref"])["ticket"]
+        assert tk["timeline"][-2]["kind"] == "approval", tk["timeline"]
+
+        # Every view of the results, for each side.
+        for cl in (alice, bob, paula, agent):
+            for r_ in (ref, other, task["ref"]):
+                r = cl.get(f"/api/v1/tickets/{r_}")
+                check_described("GET", t, r)
+            for view in ("open", "resolved", "closed", "all") + (("approvals",) * (cl is paula)):
+                expect("GET", "/api/v1/tickets", cl.get(f"/api/v1/tickets?view={view}"), 200)
+        tk = expect("GET", t, agent.get(f"/api/v1/tickets/{ref}"), 200)["ticket"]
+        kinds = {e["kind"] for e in tk["timeline"]}
+        assert kinds >= {"created", "comment", "field", "status", "time", "participant",
+                         "redaction", "link"}, kinds
+        tk = expect("GET", t, alice.get(f"/api/v1/tickets/{ref}"), 200)["ticket"]
+        assert not {"minutes", "billable_minutes", "assignee_group"} & set(tk), tk
+        assert "time" not in {e["kind"] for e in tk["timeline"]}, tk["timeline"]
+    finally:
+        d.close()
+
+
 def fill(path, ref):
     """A path of the spec with its parameters filled in."""
     return re.sub(r"\{(\w+)\}", lambda m: ref if m.group(1) == "ref" else "someone@example.com",
@@ -328,9 +601,19 @@ def test_the_running_daemon_answers_as_described():
         # The list parameters accept what the spec allows and refuse the rest.
         params = {resolve(p)["name"]: resolve(p)["schema"]
                   for p in ops[("GET", "/api/v1/tickets")][0]["parameters"]}
+        d.ctl("user", "add", "--email", "paula@acme.example", "--name", "Paula",
+              "--role", "customer", "--org", "Acme", "--approver", "--password-stdin",
+              input=PASSWORD + "\n")
+        paula = d.login("paula@acme.example")
         for view in params["view"]["enum"]:
-            r = alice.get(f"/api/v1/tickets?view={view}")
+            r = paula.get(f"/api/v1/tickets?view={view}")
             assert r.status == 200 and r.json["view"] == view, r
+            check_described("GET", "/api/v1/tickets", r)
+            r = alice.get(f"/api/v1/tickets?view={view}")
+            if view == "approvals":  # approvers only
+                check_error(r, 400, "invalid_value", field="view")
+            else:
+                assert r.status == 200 and r.json["view"] == view, r
         lo, hi = params["limit"]["minimum"], params["limit"]["maximum"]
         assert alice.get(f"/api/v1/tickets?limit={lo}").status == 200
         assert alice.get(f"/api/v1/tickets?limit={hi}").status == 200
