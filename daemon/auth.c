@@ -7,6 +7,7 @@
 #include "deskd.h"
 #include "dk_err.h"
 #include "http.h"
+#include "json_map.h"
 #include "log.h"
 #include "secret.h"
 #include "store.h"
@@ -165,4 +166,21 @@ int auth_session_end(struct req *r)
 		return rc;
 	set_cookie(r, "", 0);
 	return 0;
+}
+
+json_t *auth_user_json(struct deskd *d, const struct user *u)
+{
+	json_t *j = user_to_json(u);
+	if (!j)
+		return NULL;
+	struct org o;
+	struct store_txn *txn;
+	if (u->org_id && store_txn_begin(d->store, false, &txn) == 0) {
+		if (store_org_get(txn, u->org_id, &o) == 0) {
+			json_object_set_new(j, "org_name", json_string(o.name));
+			org_free(&o);
+		}
+		store_txn_abort(txn);
+	}
+	return j;
 }

@@ -5,9 +5,11 @@
 #ifndef DESKD_AUTH_H
 #define DESKD_AUTH_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+struct deskd;
 struct req;
 struct user;
 
@@ -26,5 +28,8 @@ bool auth_csrf_ok(struct req *r);
 int auth_session_start(struct req *r, const struct user *u, bool remember, char *csrf_out);
 /* Ends the current session and clears the cookie. 0 or a dk_err. */
 int auth_session_end(struct req *r);
+/* The user as the portal shows it: user_to_json plus "org_name". A new
+ * reference, NULL when out of memory. */
+json_t *auth_user_json(struct deskd *d, const struct user *u);
 
 #endif

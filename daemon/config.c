@@ -85,6 +85,7 @@ static const struct opt options[] = {
 	NUM("server", "max_header_bytes", max_header_bytes, 1024, 1024 * 1024),
 	NUM("server", "idle_timeout", idle_timeout_s, 1, 3600),
 	NUM("server", "backlog", backlog, 16, 65535),
+	STR("server", "www_dir", www_dir),
 	NUM("security", "scrypt_n", scrypt_n, 1024, 1L << 22),
 	NUM("security", "scrypt_r", scrypt_r, 1, 32),
 	NUM("security", "scrypt_p", scrypt_p, 1, 32),

@@ -18,6 +18,7 @@ struct config {
 	size_t max_header_bytes;
 	int idle_timeout_s;      /* idle keep-alive and slow requests */
 	int backlog;
+	char www_dir[1024];      /* the portal's static files; "": API only */
 	/* passwords: scrypt cost, stored in every hash */
 	uint32_t scrypt_n;
 	uint8_t scrypt_r;

@@ -17,6 +17,7 @@ struct evhttp;
 struct evconnlistener;
 struct store;
 struct hashpool;
+struct sla_engine;
 
 struct deskd {
 	struct config cfg;
@@ -27,18 +28,26 @@ struct deskd {
 	struct store *store;
 	struct hashpool *pool;
 	struct docs docs;            /* workflow and catalogue in use */
+	int www_fd;                  /* the portal directory, opened once; -1: none */
 	struct event *sig_term;
 	struct event *sig_int;
 	struct event *stop_timer;    /* gives in-flight requests a deadline */
 	struct event *session_timer; /* armed for the earliest session expiry */
 	int64_t session_timer_ms;    /* when it is armed for; 0: not armed */
+	struct sla_engine *sla;      /* SLA deadlines and their timers */
+	const char *clock_file;      /* --clock-file: tests drive "now"; NULL: real time */
+	int64_t clock_ms;            /* "now" read from clock_file */
 	unsigned inflight;           /* requests accepted and not yet answered */
 	bool stopping;
 	char bound[128];             /* the address actually listened on */
 };
 
-/* The clock every rule uses (ms since the epoch). */
+/* The clock every rule uses (ms since the epoch): real time, or with
+ * --clock-file the time last read from that file (daemon/clock.c). */
 int64_t deskd_now_ms(const struct deskd *d);
+/* Reads d->clock_file into d->clock_ms: 0, or DK_ERR_INVALID (logged) when
+ * it holds no time, which leaves the previous time in use. */
+int deskd_clock_reload(struct deskd *d);
 
 /* Called when a request is answered; finishes a graceful stop once none
  * remain. */

@@ -1,4 +1,4 @@
-/* Signing in and out, and who am I. */
+/* Signing in and out; the health check. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,24 +19,6 @@ struct login {
 	bool remember;
 };
 
-/* The user as the portal shows it: the record plus the organisation name. */
-static json_t *me_json(struct deskd *d, const struct user *u)
-{
-	json_t *j = user_to_json(u);
-	if (!j)
-		return NULL;
-	struct org o;
-	struct store_txn *txn;
-	if (u->org_id && store_txn_begin(d->store, false, &txn) == 0) {
-		if (store_org_get(txn, u->org_id, &o) == 0) {
-			json_object_set_new(j, "org_name", json_string(o.name));
-			org_free(&o);
-		}
-		store_txn_abort(txn);
-	}
-	return j;
-}
-
 static void login_checked(bool match, void *arg)
 {
 	struct login *l = arg;
@@ -53,7 +35,7 @@ static void login_checked(bool match, void *arg)
 		http_reply_dk_error(r, rc);
 		goto out;
 	}
-	http_reply_json(r, 200, json_pack("{s:o, s:s}", "user", me_json(r->d, &l->user), "csrf", csrf));
+	http_reply_json(r, 200, json_pack("{s:o, s:s}", "user", auth_user_json(r->d, &l->user), "csrf", csrf));
 out:
 	user_free(&l->user);
 	free(l);
@@ -119,11 +101,6 @@ void h_session_delete(struct req *r)
 		return;
 	}
 	http_reply_empty(r, 204);
-}
-
-void h_me(struct req *r)
-{
-	http_reply_json(r, 200, json_pack("{s:o}", "user", me_json(r->d, &r->user)));
 }
 
 void h_health(struct req *r)

@@ -10,6 +10,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "lifecycle.h"
+#include "sla_engine.h"
 #include "store.h"
 #include "ticket_input.h"
 #include "ticket_view.h"
@@ -187,6 +188,8 @@ static int create_fn(struct store_txn *txn, void *arg)
 	rc = store_event_append(txn, &t, &e);
 	if (rc == 0)
 		rc = store_ticket_put(txn, NULL, &t);
+	if (rc == 0)
+		rc = sla_ticket_created(r->d, txn, &t);
 out:
 	catalogue_choice_free(&ch);
 	ticket_free(&t);

@@ -9,6 +9,8 @@ void h_health(struct req *r);
 void h_session_create(struct req *r);
 void h_session_delete(struct req *r);
 void h_me(struct req *r);
+void h_me_patch(struct req *r);
+void h_me_password(struct req *r);
 void h_tickets_list(struct req *r);
 void h_ticket_create(struct req *r);
 void h_ticket_get(struct req *r);
@@ -24,5 +26,8 @@ void h_ticket_link(struct req *r);
 void h_ticket_redact(struct req *r);
 void h_catalogue(struct req *r);
 void h_workflow(struct req *r);
+void h_stats(struct req *r);
+void h_agents(struct req *r);
+void h_orgs(struct req *r);
 
 #endif

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "deskd.h"
 #include "dk_err.h"
+#include "h_static.h"
 #include "log.h"
 #include "router.h"
 
@@ -48,14 +49,24 @@ void http_add_header(struct req *r, const char *name, const char *value)
 	evhttp_add_header(evhttp_request_get_output_headers(r->er), name, value);
 }
 
+/* The portal's pages run only their own scripts and styles and talk only
+ * to this server; API answers are data and need no more than 'none'. */
+#define PAGE_CSP                                                                          \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "        \
+	"form-action 'self'; frame-ancestors 'none'"
+
 static void add_security_headers(struct req *r)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->er);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	evhttp_add_header(h, "Content-Security-Policy",
+			  r->page ? PAGE_CSP : "default-src 'none'; frame-ancestors 'none'");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	evhttp_add_header(h, "Cache-Control", "no-store");
+	/* portal files say how they may be cached (h_static.c) */
+	if (!r->page)
+		evhttp_add_header(h, "Cache-Control", "no-store");
 }
 
 static void access_log(struct req *r, size_t bytes)
@@ -93,6 +104,15 @@ static void send_reply(struct req *r, int status, struct evbuffer *buf)
 	r->status = status;
 	add_security_headers(r);
 	size_t bytes = buf ? evbuffer_get_length(buf) : 0;
+	if (r->head && buf) {
+		/* HEAD: the head a GET would get; libevent adds no length here */
+		char n[24];
+		snprintf(n, sizeof n, "%zu", bytes);
+		http_add_header(r, "Content-Length", n);
+		evbuffer_free(buf);
+		buf = NULL;
+		bytes = 0;
+	}
 	evhttp_send_reply(r->er, status, NULL, buf);
 	if (buf)
 		evbuffer_free(buf);
@@ -234,6 +254,11 @@ void http_reply_empty(struct req *r, int status)
 	send_reply(r, status, NULL);
 }
 
+void http_reply_buffer(struct req *r, int status, struct evbuffer *buf)
+{
+	send_reply(r, status, buf);
+}
+
 void http_go_async(struct req *r)
 {
 	r->async = true;
@@ -341,7 +366,10 @@ static void on_request(struct evhttp_request *er, void *arg)
 	r->query = raw_query ? strdup(raw_query) : NULL;
 	r->want_msgpack = wants_msgpack(r);
 	char allow[64];
-	const char *method = method_name(evhttp_request_get_command(er));
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(er);
+	const char *method = method_name(cmd);
+	/* HEAD is answered by the GET route, without the body (send_reply) */
+	r->head = cmd == EVHTTP_REQ_HEAD;
 
 	if (!r->path || strlen(r->path) != plen || (raw_query && !r->query)) {
 		http_reply_error(r, 400, "bad_path", "the request path is not valid", NULL);
@@ -353,7 +381,12 @@ static void on_request(struct evhttp_request *er, void *arg)
 		http_reply_error(r, 503, "stopping", "deskd is shutting down", NULL);
 		goto done;
 	}
-	switch (router_match(method, r->path, &r->route, &r->param, &r->param2, allow, sizeof allow)) {
+	if (static_wanted(d, cmd, r->path)) {
+		h_static(r);
+		goto done;
+	}
+	switch (router_match(r->head ? "GET" : method, r->path, &r->route, &r->param, &r->param2,
+			     allow, sizeof allow)) {
 	case ROUTER_NO_PATH:
 		http_reply_error(r, 404, "not_found", "no such resource", NULL);
 		goto done;

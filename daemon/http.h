@@ -30,6 +30,8 @@ struct req {
 	char peer[64];
 	int64_t start_us;
 	bool want_msgpack;   /* Accept: application/msgpack */
+	bool head;           /* HEAD: answered as GET, without the body */
+	bool page;           /* a portal file: the page CSP, its own caching */
 
 	/* who is asking: filled by the auth guard */
 	bool authed;
@@ -60,6 +62,10 @@ void http_reply_field_error(struct req *r, int status, const struct field_error 
 /* Maps a dk_err to a status and code (404 not_found, 507 no_space, ...). */
 void http_reply_dk_error(struct req *r, int err);
 void http_reply_empty(struct req *r, int status);
+/* Sends buf (stolen; NULL: no body) as it is; the caller has set the
+ * Content-Type and any other headers. */
+struct evbuffer;
+void http_reply_buffer(struct req *r, int status, struct evbuffer *buf);
 
 /* Adds a response header (before replying). */
 void http_add_header(struct req *r, const char *name, const char *value);

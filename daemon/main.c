@@ -9,27 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "deskd.h"
 #include "dk_err.h"
+#include "h_static.h"
 #include "hashpool.h"
 #include "http.h"
 #include "log.h"
 #include "password.h"
 #include "router.h"
+#include "sla_engine.h"
 #include "store.h"
 
 #define STOP_GRACE_S 10
 #define SESSION_EXPIRE_BATCH 1000
 
-int64_t deskd_now_ms(const struct deskd *d)
-{
-	(void)d;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+/* deskd_now_ms and the test clock: clock.c */
 
 static void exit_soon(struct deskd *d)
 {
@@ -148,13 +145,17 @@ static void print_routes(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: deskd --data DIR [--listen ADDR:PORT] [--config FILE]\n"
+		"usage: deskd --data DIR [--listen ADDR:PORT] [--config FILE] [--www DIR]\n"
 		"\n"
 		"  --data DIR          data directory (made with deskctl init)\n"
 		"  --listen ADDR:PORT  address to serve HTTP on (default 127.0.0.1:8080;\n"
 		"                      port 0 picks a free port, logged as msg=listening)\n"
 		"  --config FILE       INI configuration (see docs/CONFIGURATION.md)\n"
+		"  --www DIR           serve the browser portal from DIR (default: none,\n"
+		"                      the API alone)\n"
 		"  --routes            print the routing table as JSON lines and exit\n"
+		"  --clock-file FILE   test facility: \"now\" is the integer ms in FILE,\n"
+		"                      read again on SIGUSR1 (default: real time)\n"
 		"  --help              this text\n"
 		"\n"
 		"SIGTERM or SIGINT stop deskd cleanly: it stops accepting, answers the\n"
@@ -167,27 +168,32 @@ int main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "www", required_argument, NULL, 'w' },
 		{ "routes", no_argument, NULL, 'r' },
+		{ "clock-file", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct deskd d;
-	const char *listen = NULL, *config_path = NULL;
+	const char *listen = NULL, *config_path = NULL, *www = NULL;
 	char err[512];
 	int status = 1;
 
 	memset(&d, 0, sizeof d);
+	d.www_fd = -1;
 	config_defaults(&d.cfg);
 	for (;;) {
-		int c = getopt_long(argc, argv, "d:l:c:rh", longopts, NULL);
+		int c = getopt_long(argc, argv, "d:l:c:w:rhC:", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
 		case 'd': d.data_dir = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'c': config_path = optarg; break;
+		case 'w': www = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'r': print_routes(); return 0;
+		case 'C': d.clock_file = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -206,19 +212,32 @@ int main(int argc, char **argv)
 		}
 		snprintf(d.cfg.listen, sizeof d.cfg.listen, "%s", listen);
 	}
+	if (www) {
+		if (strlen(www) >= sizeof d.cfg.www_dir) {
+			log_error("bad_www_dir", "dir", www, "reason", "path too long", NULL);
+			return 2;
+		}
+		snprintf(d.cfg.www_dir, sizeof d.cfg.www_dir, "%s", www);
+	}
 	if (config_check(&d.cfg, err, sizeof err)) {
 		log_error("bad_config", "reason", err, NULL);
 		return 2;
 	}
+	if (d.clock_file && deskd_clock_reload(&d))
+		return 2;
 	enum log_level level;
 	if (log_level_parse(d.cfg.log_level, &level) == 0)
 		log_set_level(level);
 
+	if (d.cfg.www_dir[0] && static_dir_open(d.cfg.www_dir, &d.www_fd))
+		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	struct store_opts so = { .exclusive = true };
 	int rc = store_open(d.data_dir, &so, &d.store, err, sizeof err);
 	if (rc) {
 		log_error("cannot_open_data", "dir", d.data_dir, "reason", err, NULL);
+		if (d.www_fd >= 0)
+			close(d.www_fd);
 		return 1;
 	}
 	if (password_init(d.cfg.scrypt_n, d.cfg.scrypt_r, d.cfg.scrypt_p)) {
@@ -242,6 +261,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* Expire what is due and arm the timer for the rest. */
 	on_session_timer(-1, 0, &d);
+	if (sla_engine_new(&d, &d.sla) || sla_engine_start(d.sla))
+		goto out;
 	log_info("started", "data", d.data_dir, "version", "0.1.0", NULL);
 	event_base_dispatch(d.base);
 	status = 0;
@@ -250,6 +271,7 @@ out:
 	if (d.http)
 		evhttp_free(d.http);
 	hashpool_free(d.pool);
+	sla_engine_free(d.sla);
 	if (d.session_timer)
 		event_free(d.session_timer);
 	if (d.stop_timer)
@@ -263,5 +285,7 @@ out:
 out_store:
 	docs_free(&d.docs);
 	store_close(d.store);
+	if (d.www_fd >= 0)
+		close(d.www_fd);
 	return status;
 }

@@ -11,6 +11,8 @@ const struct route router_table[] = {
 	{ "POST", "/api/v1/session", h_session_create, ACCESS_PUBLIC, true },
 	{ "DELETE", "/api/v1/session", h_session_delete, ACCESS_USER, true },
 	{ "GET", "/api/v1/me", h_me, ACCESS_USER, false },
+	{ "PATCH", "/api/v1/me", h_me_patch, ACCESS_USER, true },
+	{ "POST", "/api/v1/me/password", h_me_password, ACCESS_USER, true },
 	{ "GET", "/api/v1/tickets", h_tickets_list, ACCESS_USER, false },
 	{ "POST", "/api/v1/tickets", h_ticket_create, ACCESS_USER, true },
 	{ "GET", "/api/v1/tickets/{ref}", h_ticket_get, ACCESS_USER, false },
@@ -27,6 +29,9 @@ const struct route router_table[] = {
 	{ "POST", "/api/v1/tickets/{ref}/redactions", h_ticket_redact, ACCESS_STAFF, true },
 	{ "GET", "/api/v1/catalogue", h_catalogue, ACCESS_USER, false },
 	{ "GET", "/api/v1/workflow", h_workflow, ACCESS_USER, false },
+	{ "GET", "/api/v1/stats", h_stats, ACCESS_STAFF, false },
+	{ "GET", "/api/v1/agents", h_agents, ACCESS_STAFF, false },
+	{ "GET", "/api/v1/orgs", h_orgs, ACCESS_STAFF, false },
 };
 const size_t router_table_len = sizeof router_table / sizeof router_table[0];
 

@@ -8,6 +8,7 @@
 #include "dk_err.h"
 #include "docs.h"
 #include "http.h"
+#include "sla_engine.h"
 #include "store.h"
 #include "ticket_view.h"
 #include "workflow.h"
@@ -30,6 +31,10 @@ int ticket_change_event(struct ticket_change *c, struct store_txn *txn, struct t
 	e->actor_id = c->r->who.user_id;
 	e->from_support = role_is_staff(c->r->who.role);
 	c->changed = true;
+	/* what stops the first response clock (docs/SLA.md) */
+	if (e->from_support && !e->internal &&
+	    (e->kind == EVENT_COMMENT || (e->kind == EVENT_STATUS && e->body)))
+		c->agent_replied = true;
 	return store_event_append(txn, t, e);
 }
 
@@ -106,6 +111,7 @@ static int run(struct store_txn *txn, void *arg)
 	struct ticket_change *c = arg;
 	struct ticket old, t;
 	c->changed = false;
+	c->agent_replied = false;
 	c->code = NULL;
 	json_decref(c->details);
 	c->details = NULL;
@@ -120,6 +126,9 @@ static int run(struct store_txn *txn, void *arg)
 		t.updated_ms = deskd_now_ms(c->r->d);
 		rc = store_ticket_put(txn, &old, &t);
 	}
+	if (rc == 0 && c->changed)
+		rc = sla_ticket_changed(c->r->d, txn, &old, &t, role_is_staff(c->r->who.role),
+					c->agent_replied);
 	ticket_free(&t);
 out_old:
 	ticket_free(&old);

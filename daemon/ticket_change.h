@@ -26,6 +26,7 @@ struct ticket_change {
 	int (*apply)(struct ticket_change *c, struct store_txn *txn, struct ticket *t);
 	const void *input;
 	bool changed;          /* an event was written */
+	bool agent_replied;    /* ... and one is a public reply by support */
 	/* a refusal, set by ticket_change_refuse */
 	int status;
 	const char *code;

@@ -10,6 +10,7 @@
 #include "dk_err.h"
 #include "http.h"
 #include "json_map.h"
+#include "sla_engine.h"
 #include "store.h"
 #include "validate.h"
 
@@ -44,6 +45,10 @@ int ticket_view_load(struct store_txn *txn, const struct principal *p, uint64_t 
 json_t *ticket_view_person(struct store_txn *txn, uint64_t user_id)
 {
 	struct user u;
+	/* id 0 is support's system actor: SLA events and automatic closing */
+	if (user_id == 0)
+		return json_pack("{s:I, s:s, s:b}", "id", (json_int_t)0, "name", "Support",
+				 "support", 1);
 	if (store_user_get(txn, user_id, &u))
 		return json_pack("{s:I, s:s, s:b}", "id", (json_int_t)user_id, "name", "(unknown)",
 				 "support", 0);
@@ -105,6 +110,9 @@ json_t *ticket_view_detail(struct store_txn *txn, struct req *r, const struct ti
 	json_object_set_new(j, "people", people(txn, t->participants, t->n_participants));
 	json_object_set_new(j, "following",
 			    json_boolean(id_list_has(t->followers, t->n_followers, p->user_id)));
+	json_t *sla = sla_ticket_json(r->d, txn, t, role_is_staff(p->role));
+	if (sla)
+		json_object_set_new(j, "sla", sla);
 	struct timeline_walk w = { txn, p, json_array() };
 	if (!w.list || store_events_each(txn, t->id, add_event, &w)) {
 		json_decref(w.list);

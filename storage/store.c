@@ -37,6 +37,12 @@ static const char *const db_names[DB_COUNT] = {
 	[DB_SESSION_EXPIRY] = "session_expiry",
 	[DB_TICKET_LIST] = "ticket_list",
 	[DB_TICKET_COUNTS] = "ticket_counts",
+	[DB_SESSIONS_BY_USER] = "sessions_by_user",
+	[DB_USERS_BY_ROLE] = "users_by_role",
+	[DB_DAY_COUNTS] = "day_counts",
+	[DB_SLA] = "sla",
+	[DB_DEADLINES] = "deadlines",
+	[DB_ESCALATIONS] = "escalations",
 };
 
 const char *store_db_name(enum store_db db)
@@ -303,7 +309,13 @@ static int init_fn(struct store_txn *t, void *arg)
 		return DK_ERR_SCHEMA;
 	/* a database made by an older deskd may lack newer tables */
 	for (db = DB_META + 1; db < DB_COUNT; db++) {
+		s->absent[db] = false;
 		rc = mdb_dbi_open(t->txn, db_names[db], t->write ? MDB_CREATE : 0, &s->dbi[db]);
+		if (rc == MDB_NOTFOUND && a->schema < STORE_SCHEMA_VERSION) {
+			/* read-only: a table added since reads as empty */
+			s->absent[db] = true;
+			continue;
+		}
 		if (rc == MDB_NOTFOUND) {
 			a->missing = db;
 			return DK_ERR_CORRUPT;
@@ -311,10 +323,10 @@ static int init_fn(struct store_txn *t, void *arg)
 		if (rc)
 			return store_err(t, rc, "dbi_open");
 	}
-	/* version 1 lists lack the shared and assignee scopes: rebuild them
-	 * once; a read-only open leaves the database as it is */
+	/* build what the older schema lacks, once; a read-only open leaves
+	 * the database as it is */
 	if (a->schema < STORE_SCHEMA_VERSION && t->write) {
-		rc = store_tickets_reindex(t, NULL);
+		rc = store_upgrade(t, a->schema);
 		if (rc)
 			return rc;
 		be32_put(v4, STORE_SCHEMA_VERSION);
@@ -579,6 +591,11 @@ int store_get(struct store_txn *txn, enum store_db db, const void *key, size_t k
 	MDB_val k = { .mv_size = klen, .mv_data = (void *)key };
 	int rc;
 
+	if (txn->s->absent[db]) {
+		val->mv_size = 0;
+		val->mv_data = NULL;
+		return DK_ERR_NOTFOUND;
+	}
 	rc = mdb_get(txn->txn, txn->s->dbi[db], &k, val);
 	if (rc) {
 		val->mv_size = 0;
@@ -606,7 +623,13 @@ int store_del(struct store_txn *txn, enum store_db db, const void *key, size_t k
 
 int store_cursor_open(struct store_txn *txn, enum store_db db, MDB_cursor **out)
 {
-	int rc = mdb_cursor_open(txn->txn, txn->s->dbi[db], out);
+	int rc;
+
+	if (txn->s->absent[db]) {
+		*out = NULL;
+		return DK_ERR_NOTFOUND;
+	}
+	rc = mdb_cursor_open(txn->txn, txn->s->dbi[db], out);
 
 	if (rc) {
 		*out = NULL;
@@ -635,7 +658,7 @@ int store_each(struct store_txn *txn, enum store_db db, store_raw_fn fn, void *a
 		return DK_ERR_INVALID;
 	rc = store_cursor_open(txn, db, &c);
 	if (rc)
-		return rc;
+		return rc == DK_ERR_NOTFOUND ? 0 : rc;
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		rc = fn(k.mv_data, k.mv_size, v.mv_data, v.mv_size, arg);
@@ -658,6 +681,8 @@ int store_stats_get(struct store_txn *txn, struct store_stats *out)
 
 	memset(out, 0, sizeof *out);
 	for (db = 0; db < DB_COUNT; db++) {
+		if (txn->s->absent[db])
+			continue;
 		rc = mdb_stat(txn->txn, txn->s->dbi[db], &st);
 		if (rc)
 			goto fail;

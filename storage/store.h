@@ -16,6 +16,9 @@
  *   session_expiry  expires_ms u64 . sha256 -> (empty)
  *   ticket_list     scope u8 . scope id u64 . bucket u8 . ticket id u64 -> (empty)
  *   ticket_counts   scope u8 . scope id u64 . bucket u8 . dim u8 . value -> u64
+ *   sessions_by_user  user id u64 . sha256 -> (empty)
+ *   users_by_role   role u8 . user id u64 -> (empty)
+ *   day_counts      UTC day u32 (days since 1970-01-01) -> opened u64 . closed u64
  *
  * Every write of a record and its index entries happens in one transaction.
  * Functions return 0 or a negative enum dk_err.
@@ -31,9 +34,13 @@
 #include "dk_err.h"
 #include "record.h"
 
-/* 2: ticket lists gained the shared and assignee scopes; opening a version 1
- * database for writing rebuilds the lists (store_tickets_reindex). */
-#define STORE_SCHEMA_VERSION 2
+/* 2: ticket lists gained the shared and assignee scopes.
+ * 3: sessions_by_user, users_by_role and day_counts.
+ * 4: sla, deadlines and escalations (start empty: nothing to build).
+ * Opening an older database for writing builds what it lacks once
+ * (store_tickets_reindex and the session and role indexes); a read-only
+ * open sees the tables it lacks as empty. */
+#define STORE_SCHEMA_VERSION 4
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -83,15 +90,27 @@ int store_meta_set_u32(struct store_txn *txn, const char *name, uint32_t v);
 int store_user_get(struct store_txn *txn, uint64_t id, struct user *out);
 int store_user_by_email(struct store_txn *txn, const char *email, struct user *out);
 int store_user_put(struct store_txn *txn, const struct user *old, struct user *u);
+/* Calls fn for every user with the given role (disabled ones included), in
+ * id order, through users_by_role. u is valid only during the call; a
+ * non-zero return stops the walk and is returned. */
+typedef int (*store_user_fn)(const struct user *u, void *arg);
+int store_users_by_role(struct store_txn *txn, enum role role, store_user_fn fn, void *arg);
 
 /* Organisations; put as for users, unique by case-folded name. */
 int store_org_get(struct store_txn *txn, uint64_t id, struct org *out);
 int store_org_by_name(struct store_txn *txn, const char *name, struct org *out);
 int store_org_put(struct store_txn *txn, const struct org *old, struct org *o);
+/* Calls fn for every organisation in the order of its case-folded name; o
+ * is valid only during the call; a non-zero return stops and is returned. */
+typedef int (*store_org_fn)(const struct org *o, void *arg);
+int store_orgs_each(struct store_txn *txn, store_org_fn fn, void *arg);
 
 /* Tickets. put assigns t->id from the "ticket" sequence when 0 (first id is
  * STORE_TICKET_FIRST) and moves the list and count entries from what old
- * implied to what t implies. */
+ * implied to what t implies. In the same transaction it counts the ticket
+ * in day_counts: opened on the UTC day of created_ms when old is NULL, and
+ * closed on the day of closed_ms (updated_ms when 0) when t enters a
+ * closed-category status that old was not in. A time of 0 is not counted. */
 #define STORE_TICKET_FIRST 10001
 int store_ticket_get(struct store_txn *txn, uint64_t id, struct ticket *out);
 int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct ticket *t);
@@ -138,6 +157,22 @@ enum list_bucket { BUCKET_ALL = 0, BUCKET_OPEN = 1, BUCKET_CLOSED = 2, BUCKET_RE
 int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
 		      enum list_bucket bucket, uint64_t before_id, size_t limit,
 		      uint64_t *ids, size_t *n, bool *more);
+/* Walks: fn gets the ids of one list in order, newest first (descending)
+ * or with ascending oldest first, starting after after_id in that order (0:
+ * from the start). fn returns 0 to go on, STORE_WALK_STOP to end the walk
+ * (which then returns 0) or a negative dk_err, which ends it and is
+ * returned. fn may read anything in txn but must not change the list. Ids
+ * increase with creation, so id order is creation order. */
+#define STORE_WALK_STOP 1
+typedef int (*store_id_fn)(uint64_t id, void *arg);
+int store_ticket_walk(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
+		      enum list_bucket bucket, uint64_t after_id, bool ascending,
+		      store_id_fn fn, void *arg);
+/* The same over a plain customer's union (see store_ticket_list_customer),
+ * each ticket once. */
+int store_ticket_walk_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
+			       enum list_bucket bucket, uint64_t after_id, bool ascending,
+			       store_id_fn fn, void *arg);
 /* Maintained counts of a list, per priority (dim 'p', value "P1".."P4") and
  * per status (dim 's', value the status name); only non-zero counts. */
 typedef int (*store_count_fn)(char dim, const char *value, uint64_t count, void *arg);
@@ -157,9 +192,11 @@ int store_ticket_list_customer(struct store_txn *txn, uint64_t user_id, uint64_t
 int store_ticket_counts_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
 				 enum list_bucket bucket, store_count_fn fn, void *arg);
 
-/* Drops ticket_list and ticket_counts and rebuilds them from every ticket
- * record, in txn (a write transaction). *n_tickets (may be NULL) tells how
- * many tickets were indexed. For schema upgrades and repair. */
+/* Drops ticket_list, ticket_counts and day_counts and rebuilds them from
+ * every ticket record (day counts from created_ms and, for tickets in a
+ * closed category, closed_ms), in txn (a write transaction). *n_tickets
+ * (may be NULL) tells how many tickets were indexed. For schema upgrades
+ * and repair. */
 int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets);
 
 /* Named documents in meta (the catalogue, the workflow: JSON text). get
@@ -177,16 +214,36 @@ int store_doc_version(struct store_txn *txn, uint64_t *out);
 int store_session_get(struct store_txn *txn, const uint8_t key[32], struct session *out);
 int store_session_put(struct store_txn *txn, const uint8_t key[32], const struct session *s);
 int store_session_del(struct store_txn *txn, const uint8_t key[32]);
+/* Deletes every session of user_id of the given kind (0: any kind) except
+ * the one keyed keep (NULL: none), through sessions_by_user; *n_deleted
+ * (may be NULL) tells how many. */
+int store_session_del_user(struct store_txn *txn, uint64_t user_id, enum session_kind kind,
+			   const uint8_t keep[32], size_t *n_deleted);
 /* Deletes sessions that expired at or before now_ms, at most limit of them;
  * *n_deleted tells how many; returns the earliest remaining expiry in
  * *next_ms (0: none). */
 int store_session_expire(struct store_txn *txn, int64_t now_ms, size_t limit,
 			 size_t *n_deleted, int64_t *next_ms);
 
+/* Tickets opened and closed per UTC day, kept by store_ticket_put. Days are
+ * numbered from 1970-01-01 (day 0); store_day_of gives a time's day. get
+ * fills out[0..n_days-1] for first_day, first_day + 1, ... (zeros for days
+ * without tickets) with one range read. n_days at most STORE_DAYS_MAX. */
+#define STORE_DAYS_MAX 4096
+struct store_day {
+	uint64_t opened;
+	uint64_t closed;
+};
+uint32_t store_day_of(int64_t ms);
+int store_days_get(struct store_txn *txn, uint32_t first_day, uint32_t n_days,
+		   struct store_day *out);
+
 /* Raw walks over whole databases for dump, stats and verify. */
 enum store_db {
 	DB_META, DB_USERS, DB_USERS_BY_EMAIL, DB_ORGS, DB_ORGS_BY_NAME, DB_TICKETS,
 	DB_EVENTS, DB_SESSIONS, DB_SESSION_EXPIRY, DB_TICKET_LIST, DB_TICKET_COUNTS,
+	DB_SESSIONS_BY_USER, DB_USERS_BY_ROLE, DB_DAY_COUNTS,
+	DB_SLA, DB_DEADLINES, DB_ESCALATIONS,
 	DB_COUNT
 };
 /* Name of a database as in the list above. */
@@ -202,5 +259,124 @@ struct store_stats {
 	uint32_t schema;
 };
 int store_stats_get(struct store_txn *txn, struct store_stats *out);
+
+/* --- Administration: backup, verify, and what dump and restore need --- */
+
+/* Copies the database, as one consistent snapshot, into dest_dir/data.mdb
+ * (mode 0600) with free pages left out; deskd may go on writing meanwhile.
+ * dest_dir is created (0700) when missing and must be empty otherwise.
+ * The copy is a data directory deskd and deskctl open as it is. On failure
+ * nothing is left behind; err gets a sentence for the user. 0,
+ * DK_ERR_EXISTS (dest_dir not empty), DK_ERR_NOTFOUND, DK_ERR_ACCESS,
+ * DK_ERR_NOSPACE or DK_ERR_IO. */
+int store_backup(struct store *s, const char *dest_dir, char *err, size_t err_size);
+
+/* One problem verify found: the database it is in, the entry ("user 12",
+ * "ticket 10001 event 3", "list org 3 open ticket 10002") and a sentence.
+ * The strings are valid only during the call. */
+struct store_problem {
+	enum store_db db;
+	const char *key;
+	const char *message;
+};
+typedef int (*store_problem_fn)(const struct store_problem *p, void *arg);
+/* Decodes every record of every database in txn's snapshot and checks each
+ * index entry against its record and each record against the entries it
+ * implies: users_by_email, users_by_role, orgs_by_name, sessions with
+ * session_expiry and sessions_by_user, events against their tickets (and
+ * event_count), sequences ahead of the ids in use, and ticket_list,
+ * ticket_counts and day_counts against a rebuild from the tickets (made in
+ * a scratch store under TMPDIR, removed afterwards). fn is called once per
+ * problem; its non-zero return stops the walk and is returned. 0 means
+ * the walk completed (problems or not); a negative dk_err means the data
+ * could not be read (DK_ERR_CORRUPT for a damaged LMDB tree). */
+int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg);
+
+/* Values in meta other than the schema and docs_version, in key order:
+ * sequences ("seq:NAME", name and value), documents ("doc:NAME", name and
+ * bytes) and anything else (raw key and value). All pointers are valid
+ * only during the call; a non-zero return of fn stops and is returned. */
+enum store_meta_kind { STORE_META_SEQ, STORE_META_DOC, STORE_META_OTHER };
+struct store_meta_entry {
+	enum store_meta_kind kind;
+	const char *name;      /* SEQ, DOC: the name; OTHER: "" */
+	uint64_t seq;          /* SEQ: the value */
+	const void *data;      /* the stored value */
+	size_t len;
+	const void *key;       /* the whole key */
+	size_t klen;
+};
+typedef int (*store_meta_fn)(const struct store_meta_entry *e, void *arg);
+int store_meta_each(struct store_txn *txn, store_meta_fn fn, void *arg);
+/* Setters for restore. seq_set stores a sequence's value as it is (the
+ * next id is value + 1). meta_put_raw stores a value of the OTHER kind;
+ * DK_ERR_INVALID for the schema, docs_version, "seq:" and "doc:" keys,
+ * which have their own functions. */
+int store_seq_set(struct store_txn *txn, const char *name, uint64_t value);
+int store_meta_put_raw(struct store_txn *txn, const void *key, size_t klen, const void *val,
+		       size_t vlen);
+/* Day counts exactly as a dump holds them (they may outlive the tickets
+ * they were counted from): days_each walks every stored day in order,
+ * day_set stores one (both zero: deletes it), days_clear empties them all
+ * (in a write transaction). */
+typedef int (*store_day_fn)(uint32_t day, const struct store_day *d, void *arg);
+int store_days_each(struct store_txn *txn, store_day_fn fn, void *arg);
+int store_day_set(struct store_txn *txn, uint32_t day, const struct store_day *d);
+int store_days_clear(struct store_txn *txn);
+/* Tables dump carries as stored bytes and restore writes back as they were
+ * (store_each reads them): the SLA engine's sla, deadlines and escalations,
+ * whose rules live in the daemon. raw_put refuses other tables
+ * (DK_ERR_INVALID) and a key that is there already (DK_ERR_EXISTS). */
+bool store_db_is_raw(enum store_db db);
+int store_raw_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,
+		  const void *val, size_t vlen);
+
+/* --- Service levels (storage/store_sla.c; the engine is daemon/sla_engine.c) ---
+ *   sla          ticket id u64 -> SLA state (proto/sla_record.h)
+ *   deadlines    kind u8 . due_ms u64 . ticket id u64 -> (empty)
+ *   escalations  time_ms u64 . ticket id u64 . kind u8 -> (empty): breaches
+ *                whose escalation contacts are still to be told (mail issue)
+ * The engine writes them in the transaction of the ticket change that
+ * causes them. */
+struct sla_state;
+enum store_deadline_kind {
+	STORE_DEADLINE_RESPONSE_WARNING = 1,
+	STORE_DEADLINE_RESPONSE_BREACH = 2,
+	STORE_DEADLINE_RESOLUTION_WARNING = 3,
+	STORE_DEADLINE_RESOLUTION_BREACH = 4,
+	STORE_DEADLINE_TRIAGE_BREACH = 5,
+	STORE_DEADLINE_AUTO_CLOSE = 6
+};
+#define STORE_DEADLINE_FIRST STORE_DEADLINE_RESPONSE_WARNING
+#define STORE_DEADLINE_LAST STORE_DEADLINE_AUTO_CLOSE
+struct store_deadline {
+	uint8_t kind;
+	int64_t due_ms;
+	uint64_t ticket_id;
+};
+/* A ticket's SLA state: get decodes into *out (sla_state_init's on
+ * failure; DK_ERR_NOTFOUND for a ticket without one). */
+int store_sla_get(struct store_txn *txn, uint64_t ticket_id, struct sla_state *out);
+int store_sla_put(struct store_txn *txn, uint64_t ticket_id, const struct sla_state *s);
+int store_sla_del(struct store_txn *txn, uint64_t ticket_id);
+/* Index entries; del of an absent entry is 0. DK_ERR_INVALID for a kind
+ * outside the enum or a negative time. */
+int store_deadline_put(struct store_txn *txn, uint8_t kind, int64_t due_ms, uint64_t ticket_id);
+int store_deadline_del(struct store_txn *txn, uint8_t kind, int64_t due_ms, uint64_t ticket_id);
+/* The earliest entry of kind (one cursor step): 0 and *out, or
+ * DK_ERR_NOTFOUND (*out zeroed) when there is none. */
+int store_deadline_first(struct store_txn *txn, uint8_t kind, struct store_deadline *out);
+/* Entries of kind due at or before now_ms, earliest first, at most max of
+ * them into out; *n tells how many. Reads only those (plus one). */
+int store_deadlines_due(struct store_txn *txn, uint8_t kind, int64_t now_ms,
+			struct store_deadline *out, size_t max, size_t *n);
+/* Calls fn for the entries of kind, earliest first; fn returns 0 to go on,
+ * STORE_WALK_STOP to end (the walk returns 0) or a negative dk_err. d is
+ * valid during the call; fn must not change the index. */
+typedef int (*store_deadline_fn)(const struct store_deadline *d, void *arg);
+int store_deadline_walk(struct store_txn *txn, uint8_t kind, store_deadline_fn fn, void *arg);
+/* Notes a breach of kind on a ticket for its escalation contacts. */
+int store_escalation_put(struct store_txn *txn, int64_t time_ms, uint64_t ticket_id,
+			 uint8_t kind);
 
 #endif

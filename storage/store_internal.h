@@ -24,6 +24,7 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
+	bool absent[DB_COUNT]; /* read-only open of an older schema lacking it */
 	char *dir;
 	size_t map_size;     /* current map size of this process's mapping */
 	size_t map_size_max;
@@ -54,11 +55,23 @@ int store_get(struct store_txn *txn, enum store_db db, const void *key, size_t k
 int store_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,
 	      const void *val, size_t vlen, unsigned flags);
 int store_del(struct store_txn *txn, enum store_db db, const void *key, size_t klen);
+/* cursor_open: DK_ERR_NOTFOUND (and *out NULL) for a table a read-only
+ * open of an older schema lacks; callers read that as empty. */
 int store_cursor_open(struct store_txn *txn, enum store_db db, MDB_cursor **out);
 
 /* For a put without an old version: 0 when no record has this id yet,
  * DK_ERR_EXISTS when one has (its index entries would be left behind). */
 int store_record_absent(struct store_txn *txn, enum store_db db, uint64_t id);
+
+/* Builds what a database of schema version from lacks (see
+ * STORE_SCHEMA_VERSION in store.h), in a write transaction. */
+int store_upgrade(struct store_txn *txn, uint32_t from);
+/* Rebuilds sessions_by_user from sessions, and users_by_role from users. */
+int store_sessions_reindex(struct store_txn *txn);
+int store_users_reindex(struct store_txn *txn);
+/* Adds one ticket to the day's opened (closed false) or closed count; a
+ * time <= 0 is not counted. */
+int store_day_count(struct store_txn *txn, int64_t ms, bool closed);
 
 /* Reads a u64 big-endian counter value; DK_ERR_CORRUPT when the size is
  * wrong. */

@@ -134,6 +134,57 @@ bool key_count_parse(const void *key, size_t len, const uint8_t prefix[KEY_LIST_
 	return true;
 }
 
+size_t key_user_session(uint8_t out[KEY_USER_SESSION_LEN], uint64_t user_id,
+			const uint8_t skey[32])
+{
+	be64_put(out, user_id);
+	memcpy(out + 8, skey, 32);
+	return KEY_USER_SESSION_LEN;
+}
+
+bool key_user_session_parse(const void *key, size_t len, uint64_t *user_id, uint8_t skey[32])
+{
+	const uint8_t *p = key;
+
+	if (len != KEY_USER_SESSION_LEN)
+		return false;
+	*user_id = be64_get(p);
+	memcpy(skey, p + 8, 32);
+	return true;
+}
+
+size_t key_role(uint8_t out[KEY_ROLE_LEN], uint8_t role, uint64_t user_id)
+{
+	out[0] = role;
+	be64_put(out + 1, user_id);
+	return KEY_ROLE_LEN;
+}
+
+bool key_role_parse(const void *key, size_t len, uint8_t *role, uint64_t *user_id)
+{
+	const uint8_t *p = key;
+
+	if (len != KEY_ROLE_LEN)
+		return false;
+	*role = p[0];
+	*user_id = be64_get(p + 1);
+	return true;
+}
+
+size_t key_day(uint8_t out[KEY_DAY_LEN], uint32_t day)
+{
+	be32_put(out, day);
+	return KEY_DAY_LEN;
+}
+
+bool key_day_parse(const void *key, size_t len, uint32_t *day)
+{
+	if (len != KEY_DAY_LEN)
+		return false;
+	*day = be32_get(key);
+	return true;
+}
+
 size_t key_seq(char out[4 + KEY_SEQ_NAME_MAX], const char *name)
 {
 	size_t n = name ? strlen(name) : 0;

@@ -56,6 +56,22 @@ size_t key_count(uint8_t out[KEY_COUNT_MAX], uint8_t scope, uint64_t scope_id, u
 bool key_count_parse(const void *key, size_t len, const uint8_t prefix[KEY_LIST_PREFIX_LEN],
 		     char *dim, char value_out[KEY_COUNT_VALUE_MAX + 1]);
 
+/* sessions_by_user: user id u64 . session key (32 bytes) */
+#define KEY_USER_SESSION_LEN 40
+size_t key_user_session(uint8_t out[KEY_USER_SESSION_LEN], uint64_t user_id,
+			const uint8_t skey[32]);
+bool key_user_session_parse(const void *key, size_t len, uint64_t *user_id, uint8_t skey[32]);
+
+/* users_by_role: role u8 . user id u64 */
+#define KEY_ROLE_LEN 9
+size_t key_role(uint8_t out[KEY_ROLE_LEN], uint8_t role, uint64_t user_id);
+bool key_role_parse(const void *key, size_t len, uint8_t *role, uint64_t *user_id);
+
+/* day_counts: UTC day u32 */
+#define KEY_DAY_LEN 4
+size_t key_day(uint8_t out[KEY_DAY_LEN], uint32_t day);
+bool key_day_parse(const void *key, size_t len, uint32_t *day);
+
 /* meta: "seq:" . name */
 #define KEY_SEQ_NAME_MAX 64
 /* 0 when name is empty or longer than KEY_SEQ_NAME_MAX. */

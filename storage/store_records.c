@@ -1,5 +1,5 @@
 /* meta values, sequences and named documents; users and organisations with
- * their unique lookup indexes. */
+ * their unique lookup indexes, and users by role. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,6 +265,63 @@ int store_user_by_email(struct store_txn *txn, const char *email, struct user *o
 	return store_user_get(txn, id, out);
 }
 
+/* Keeps users_by_role in step when a user is added or changes role. */
+static int role_move(struct store_txn *txn, const struct user *old, const struct user *u)
+{
+	uint8_t k[KEY_ROLE_LEN];
+	int rc;
+
+	if (old && old->role == u->role)
+		return 0;
+	if (old) {
+		rc = store_del(txn, DB_USERS_BY_ROLE, k, key_role(k, (uint8_t)old->role, u->id));
+		if (rc && rc != DK_ERR_NOTFOUND)
+			return rc;
+	}
+	return store_put(txn, DB_USERS_BY_ROLE, k, key_role(k, (uint8_t)u->role, u->id), "", 0, 0);
+}
+
+int store_users_by_role(struct store_txn *txn, enum role role, store_user_fn fn, void *arg)
+{
+	uint8_t seek[KEY_ROLE_LEN], r;
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id;
+	int rc, mrc;
+
+	rc = store_cursor_open(txn, DB_USERS_BY_ROLE, &c);
+	if (rc)
+		return rc == DK_ERR_NOTFOUND ? 0 : rc;
+	k.mv_size = key_role(seek, (uint8_t)role, 0);
+	k.mv_data = seek;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct user u;
+
+		if (!key_role_parse(k.mv_data, k.mv_size, &r, &id)) {
+			rc = DK_ERR_CORRUPT;
+			goto out;
+		}
+		if (r != (uint8_t)role)
+			break;
+		rc = store_user_get(txn, id, &u);
+		if (rc == DK_ERR_NOTFOUND)
+			continue; /* a stale entry: the record decides */
+		if (rc)
+			goto out;
+		/* the index may lag a role changed without it: skip */
+		rc = u.role == role ? fn(&u, arg) : 0;
+		user_free(&u);
+		if (rc)
+			goto out;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "users_by_role");
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
 int store_user_put(struct store_txn *txn, const struct user *old, struct user *u)
 {
 	struct unique idx = { .idx = DB_USERS_BY_EMAIL, .email = true };
@@ -292,6 +349,9 @@ int store_user_put(struct store_txn *txn, const struct user *old, struct user *u
 	if (rc)
 		goto out;
 	rc = unique_write(txn, &idx, u->id);
+	if (rc)
+		goto out;
+	rc = role_move(txn, old, u);
 out:
 	if (rc && new_id)
 		u->id = 0;
@@ -362,5 +422,40 @@ out:
 	if (rc && new_id)
 		o->id = 0;
 	dk_buf_free(&buf);
+	return rc;
+}
+
+int store_orgs_each(struct store_txn *txn, store_org_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id;
+	int rc, mrc;
+
+	/* orgs_by_name walks in folded-name order, which a list for people wants */
+	rc = store_cursor_open(txn, DB_ORGS_BY_NAME, &c);
+	if (rc)
+		return rc;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct org o;
+
+		rc = store_val_u64(&v, &id);
+		if (rc)
+			goto out;
+		rc = store_org_get(txn, id, &o);
+		if (rc == DK_ERR_NOTFOUND)
+			continue;
+		if (rc)
+			goto out;
+		rc = fn(&o, arg);
+		org_free(&o);
+		if (rc)
+			goto out;
+	}
+	if (mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "orgs_each");
+out:
+	mdb_cursor_close(c);
 	return rc;
 }

@@ -1,21 +1,26 @@
 /* Sessions and API tokens, with the session_expiry index that the expiry
- * timer walks in time order. */
+ * timer walks in time order and the sessions_by_user index that ends a
+ * user's sessions (after a password change) without a scan. */
 #include <string.h>
 
 #include "store_internal.h"
 #include "store_keys.h"
 
-/* The stored session's expiry, 0 when absent or never expiring. */
-static int stored_expiry(struct store_txn *txn, const uint8_t key[32], int64_t *expires_ms)
+/* What the index entries of a stored session depend on: its expiry (0 when
+ * never expiring) and its user. DK_ERR_NOTFOUND when there is none. */
+static int stored_keys(struct store_txn *txn, const uint8_t key[32], int64_t *expires_ms,
+		       uint64_t *user_id)
 {
 	struct session old;
 	int rc;
 
 	*expires_ms = 0;
+	*user_id = 0;
 	rc = store_session_get(txn, key, &old);
 	if (rc)
 		return rc;
 	*expires_ms = old.expires_ms;
+	*user_id = old.user_id;
 	session_free(&old);
 	return 0;
 }
@@ -28,6 +33,18 @@ static int expiry_del(struct store_txn *txn, const uint8_t key[32], int64_t expi
 	if (expires_ms <= 0)
 		return 0;
 	rc = store_del(txn, DB_SESSION_EXPIRY, k, key_expiry(k, (uint64_t)expires_ms, key));
+	return rc == DK_ERR_NOTFOUND ? 0 : rc;
+}
+
+static int by_user_set(struct store_txn *txn, const uint8_t key[32], uint64_t user_id, bool on)
+{
+	uint8_t k[KEY_USER_SESSION_LEN];
+	int rc;
+
+	key_user_session(k, user_id, key);
+	if (on)
+		return store_put(txn, DB_SESSIONS_BY_USER, k, sizeof k, "", 0, 0);
+	rc = store_del(txn, DB_SESSIONS_BY_USER, k, sizeof k);
 	return rc == DK_ERR_NOTFOUND ? 0 : rc;
 }
 
@@ -47,14 +64,17 @@ int store_session_put(struct store_txn *txn, const uint8_t key[32], const struct
 {
 	struct dk_buf buf = { 0 };
 	uint8_t k[KEY_EXPIRY_LEN];
+	uint64_t old_user;
 	int64_t old_ms;
 	int rc;
 
 	if (s->expires_ms < 0)
 		return DK_ERR_INVALID;
-	rc = stored_expiry(txn, key, &old_ms);
+	rc = stored_keys(txn, key, &old_ms, &old_user);
 	if (rc == 0 && old_ms != s->expires_ms)
 		rc = expiry_del(txn, key, old_ms);
+	if (rc == 0 && old_user != s->user_id)
+		rc = by_user_set(txn, key, old_user, false);
 	else if (rc == DK_ERR_NOTFOUND)
 		rc = 0;
 	if (rc)
@@ -63,6 +83,8 @@ int store_session_put(struct store_txn *txn, const uint8_t key[32], const struct
 	if (rc)
 		goto out;
 	rc = store_put(txn, DB_SESSIONS, key, 32, buf.data, buf.len, 0);
+	if (rc == 0)
+		rc = by_user_set(txn, key, s->user_id, true);
 	if (rc || s->expires_ms == 0)
 		goto out;
 	rc = store_put(txn, DB_SESSION_EXPIRY, k, key_expiry(k, (uint64_t)s->expires_ms, key),
@@ -74,23 +96,91 @@ out:
 
 int store_session_del(struct store_txn *txn, const uint8_t key[32])
 {
+	uint64_t user_id;
 	int64_t old_ms;
 	int rc;
 
-	rc = stored_expiry(txn, key, &old_ms);
+	rc = stored_keys(txn, key, &old_ms, &user_id);
 	if (rc)
 		return rc;
 	rc = expiry_del(txn, key, old_ms);
+	if (rc == 0)
+		rc = by_user_set(txn, key, user_id, false);
 	if (rc)
 		return rc;
 	return store_del(txn, DB_SESSIONS, key, 32);
+}
+
+int store_session_del_user(struct store_txn *txn, uint64_t user_id, enum session_kind kind,
+			   const uint8_t keep[32], size_t *n_deleted)
+{
+	uint8_t seek[KEY_USER_SESSION_LEN], skey[32];
+	uint64_t uid;
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t n = 0;
+	int rc, mrc;
+
+	if (n_deleted)
+		*n_deleted = 0;
+	rc = store_cursor_open(txn, DB_SESSIONS_BY_USER, &c);
+	if (rc)
+		return rc == DK_ERR_NOTFOUND ? 0 : rc;
+	memset(skey, 0, sizeof skey);
+	k.mv_size = key_user_session(seek, user_id, skey);
+	k.mv_data = seek;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); mrc == 0;) {
+		struct session s;
+		enum session_kind found;
+
+		if (!key_user_session_parse(k.mv_data, k.mv_size, &uid, skey) || uid != user_id)
+			break;
+		if (keep && memcmp(skey, keep, sizeof skey) == 0) {
+			mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		rc = store_session_get(txn, skey, &s);
+		found = s.kind;
+		session_free(&s);
+		if (rc == DK_ERR_NOTFOUND) {
+			/* an entry left behind: drop it with the others */
+			found = kind;
+			rc = 0;
+		}
+		if (rc)
+			goto out;
+		if (kind && found != kind) {
+			mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+			continue;
+		}
+		/* deleting through the API moves other cursors of the txn;
+		 * seek again from the entry after this one */
+		memcpy(seek, k.mv_data, sizeof seek);
+		rc = store_session_del(txn, skey);
+		if (rc == DK_ERR_NOTFOUND)
+			rc = by_user_set(txn, skey, user_id, false);
+		if (rc)
+			goto out;
+		n++;
+		k.mv_size = sizeof seek;
+		k.mv_data = seek;
+		mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "session_del_user");
+out:
+	mdb_cursor_close(c);
+	if (n_deleted)
+		*n_deleted = rc ? 0 : n;
+	return rc;
 }
 
 int store_session_expire(struct store_txn *txn, int64_t now_ms, size_t limit,
 			 size_t *n_deleted, int64_t *next_ms)
 {
 	uint8_t skey[32];
-	uint64_t ms;
+	uint64_t ms, user_id;
+	int64_t old_ms;
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc, mrc;
@@ -115,7 +205,11 @@ int store_session_expire(struct store_txn *txn, int64_t now_ms, size_t limit,
 		mrc = mdb_cursor_del(c, 0);
 		if (mrc)
 			break;
-		rc = store_del(txn, DB_SESSIONS, skey, sizeof skey);
+		rc = stored_keys(txn, skey, &old_ms, &user_id);
+		if (rc == 0)
+			rc = by_user_set(txn, skey, user_id, false);
+		if (rc == 0)
+			rc = store_del(txn, DB_SESSIONS, skey, sizeof skey);
 		if (rc && rc != DK_ERR_NOTFOUND)
 			goto out;
 		rc = 0;

@@ -1,7 +1,8 @@
 /*
- * Tickets, their timeline events, and the list and count indexes kept in
- * step with them: each ticket is listed under (scope, bucket) entries and
- * counted there by priority and by status.
+ * Tickets, their timeline events, and the list, count and day indexes kept
+ * in step with them: each ticket is listed under (scope, bucket) entries
+ * and counted there by priority and by status. The walks along the lists
+ * are in store_lists.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,27 @@ static int index_move(struct store_txn *txn, uint64_t id, const struct entries *
 	return 0;
 }
 
+/* When a ticket closed: its closing time, else its last change. */
+static int64_t closed_at(const struct ticket *t)
+{
+	return t->closed_ms ? t->closed_ms : t->updated_ms;
+}
+
+/* Counts what the write from old to t means for the day counts: a new
+ * ticket is opened; one that enters a closed category is closed (nothing
+ * leaves a closed category, so each ticket closes once). */
+static int days_move(struct store_txn *txn, const struct ticket *old, const struct ticket *t)
+{
+	bool closed_now = ticket_category(t) == CATEGORY_CLOSED;
+	int rc = 0;
+
+	if (!old)
+		rc = store_day_count(txn, t->created_ms, false);
+	if (rc == 0 && closed_now && (!old || ticket_category(old) != CATEGORY_CLOSED))
+		rc = store_day_count(txn, closed_at(t), true);
+	return rc;
+}
+
 int store_ticket_get(struct store_txn *txn, uint64_t id, struct ticket *out)
 {
 	uint8_t k[KEY_ID_LEN];
@@ -277,6 +299,8 @@ int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct tic
 	if (rc)
 		goto out;
 	rc = index_move(txn, t->id, &from, &to);
+	if (rc == 0)
+		rc = days_move(txn, old, t);
 out:
 	if (rc && new_id)
 		t->id = 0;
@@ -299,6 +323,8 @@ int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
 	mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_LIST], 0);
 	if (mrc == 0)
 		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_COUNTS], 0);
+	if (mrc == 0)
+		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_DAY_COUNTS], 0);
 	if (mrc)
 		return store_err(txn, mrc, "reindex");
 	rc = store_cursor_open(txn, DB_TICKETS, &c);
@@ -318,6 +344,8 @@ int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
 		rc = entries_build(&t, &to);
 		if (rc == 0)
 			rc = index_move(txn, id, &none, &to);
+		if (rc == 0)
+			rc = days_move(txn, NULL, &t);
 		free(to.e);
 		ticket_free(&t);
 		if (rc)
@@ -391,131 +419,6 @@ int store_events_each(struct store_txn *txn, uint64_t ticket_id, store_event_fn 
 		rc = store_err(txn, mrc, "events_each");
 out:
 	mdb_cursor_close(c);
-	return rc;
-}
-
-/* A walk down one list, newest first. */
-struct desc {
-	struct store_txn *txn;
-	MDB_cursor *c;
-	uint8_t prefix[KEY_LIST_PREFIX_LEN];
-	bool valid;  /* id holds the current entry */
-	uint64_t id;
-};
-
-/* Parses where the cursor stands after an LMDB call that returned mrc. */
-static int desc_settle(struct desc *d, int mrc, MDB_val *k)
-{
-	d->valid = mrc == 0 && key_list_parse(k->mv_data, k->mv_size, d->prefix, &d->id);
-	if (mrc != 0 && mrc != MDB_NOTFOUND)
-		return store_err(d->txn, mrc, "ticket_list");
-	return 0;
-}
-
-/* Positions on the newest id below before_id (0: the newest of all). */
-static int desc_open(struct desc *d, struct store_txn *txn, enum list_scope scope,
-		     uint64_t scope_id, enum list_bucket bucket, uint64_t before_id)
-{
-	uint8_t seek[KEY_LIST_LEN];
-	uint64_t upper = before_id ? before_id - 1 : UINT64_MAX;
-	MDB_val k, v;
-	int rc, mrc;
-
-	memset(d, 0, sizeof *d);
-	d->txn = txn;
-	key_list_prefix(d->prefix, (uint8_t)scope, scope_id, (uint8_t)bucket);
-	key_list(seek, (uint8_t)scope, scope_id, (uint8_t)bucket, upper);
-	rc = store_cursor_open(txn, DB_TICKET_LIST, &d->c);
-	if (rc)
-		return rc;
-	/* the greatest key <= seek: the key itself, or the one before the next */
-	k.mv_size = sizeof seek;
-	k.mv_data = seek;
-	mrc = mdb_cursor_get(d->c, &k, &v, MDB_SET_RANGE);
-	if (mrc == MDB_NOTFOUND)
-		mrc = mdb_cursor_get(d->c, &k, &v, MDB_LAST);
-	else if (mrc == 0 && (k.mv_size != sizeof seek || memcmp(k.mv_data, seek, sizeof seek)))
-		mrc = mdb_cursor_get(d->c, &k, &v, MDB_PREV);
-	return desc_settle(d, mrc, &k);
-}
-
-static int desc_next(struct desc *d)
-{
-	MDB_val k, v;
-
-	return desc_settle(d, mdb_cursor_get(d->c, &k, &v, MDB_PREV), &k);
-}
-
-static void desc_close(struct desc *d)
-{
-	if (d->c)
-		mdb_cursor_close(d->c);
-	d->c = NULL;
-	d->valid = false;
-}
-
-int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
-		      enum list_bucket bucket, uint64_t before_id, size_t limit,
-		      uint64_t *ids, size_t *n, bool *more)
-{
-	struct desc d;
-	int rc;
-
-	*n = 0;
-	*more = false;
-	rc = desc_open(&d, txn, scope, scope_id, bucket, before_id);
-	while (rc == 0 && d.valid) {
-		if (*n == limit) {
-			*more = true;
-			break;
-		}
-		ids[(*n)++] = d.id;
-		rc = desc_next(&d);
-	}
-	desc_close(&d);
-	if (rc) {
-		*n = 0;
-		*more = false;
-	}
-	return rc;
-}
-
-int store_ticket_list_customer(struct store_txn *txn, uint64_t user_id, uint64_t org_id,
-			       enum list_bucket bucket, uint64_t before_id, size_t limit,
-			       uint64_t *ids, size_t *n, bool *more)
-{
-	struct desc own, org = { 0 };
-	uint64_t id;
-	int rc;
-
-	*n = 0;
-	*more = false;
-	rc = desc_open(&own, txn, SCOPE_PARTY, user_id, bucket, before_id);
-	/* organisation 0 shares nothing (see entries_build) */
-	if (rc == 0 && org_id)
-		rc = desc_open(&org, txn, SCOPE_ORG_SHARED, org_id, bucket, before_id);
-	/* merge two descending walks; a ticket in both is taken once */
-	while (rc == 0 && (own.valid || org.valid)) {
-		if (own.valid && org.valid)
-			id = own.id > org.id ? own.id : org.id;
-		else
-			id = own.valid ? own.id : org.id;
-		if (*n == limit) {
-			*more = true;
-			break;
-		}
-		ids[(*n)++] = id;
-		if (own.valid && own.id == id)
-			rc = desc_next(&own);
-		if (rc == 0 && org.valid && org.id == id)
-			rc = desc_next(&org);
-	}
-	desc_close(&own);
-	desc_close(&org);
-	if (rc) {
-		*n = 0;
-		*more = false;
-	}
 	return rc;
 }
 

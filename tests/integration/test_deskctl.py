@@ -10,8 +10,13 @@ import tempfile
 from harness import (DESKCTL, PASSWORD, Deskd, check_error, email_of, run, test, world)
 
 COMMANDS = [["init"], ["org", "add"], ["org", "list"], ["user", "add"], ["user", "list"],
-            ["token", "add"], ["token", "revoke"], ["dump"], ["stats"]]
-KINDS = {"org", "user", "ticket", "event", "session"}
+            ["user", "set"], ["user", "disable"], ["user", "enable"], ["user", "reset-password"],
+            ["token", "add"], ["token", "revoke"], ["dump"], ["restore"], ["backup"], ["verify"],
+            ["stats"]]
+# Records, the sequences that number them, the tickets counted per day and
+# the SLA engine's state ("raw"; documents appear once a catalogue or
+# workflow is imported).
+KINDS = {"org", "user", "ticket", "event", "session", "seq", "day", "raw"}
 
 
 def deskctl(*args, input=None, env_data=None):
@@ -305,7 +310,11 @@ def test_data_directory_that_is_missing_or_not_deskd_is_refused_clearly():
         before = tree(tmp)
         commands = [["stats"], ["dump"], ["org", "add", "Acme"], ["org", "list"],
                     ["user", "list"], ["token", "add", "--email", "a@b.example"],
-                    ["token", "revoke", "A" * 43]]
+                    ["token", "revoke", "A" * 43], ["verify"],
+                    ["backup", os.path.join(tmp, "backup")],
+                    ["user", "set", "--email", "a@b.example", "--name", "A"],
+                    ["user", "disable", "--email", "a@b.example"],
+                    ["user", "enable", "--email", "a@b.example"]]
         for data, message in ((missing, "does not exist"), (empty, "not a deskd data directory"),
                               (other, "not a deskd data directory"), (afile, "not a directory")):
             for args in commands:

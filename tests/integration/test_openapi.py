@@ -175,7 +175,10 @@ def test_parameters_and_bodies_are_declared():
                 assert code in op["responses"], (method, path, code)
     lst = operations()[("GET", "/api/v1/tickets")][0]
     names = {resolve(p)["name"] for p in lst["parameters"]}
-    assert names == {"view", "limit", "cursor"}, names
+    assert names == {"view", "limit", "cursor", "status", "priority", "org", "assignee",
+                     "sort", "breached"}, names
+    stats = operations()[("GET", "/api/v1/stats")][0]
+    assert {resolve(p)["name"] for p in stats["parameters"]} == {"days"}
 
 
 @test
@@ -194,6 +197,16 @@ def test_limits_match_proto_validate():
     assert set(schemas["TicketCreate"]["required"]) == {"title", "description"}
     assert schemas["CommentCreate"]["required"] == ["body"]
     assert set(schemas["LoginRequest"]["required"]) == {"email", "password"}
+    # The profile's bodies (proto/profile_input.h).
+    profile = schemas["ProfilePatch"]["properties"]
+    assert profile["name"]["maxLength"] == c_define("NAME_MAX_BYTES", "ticket_input.h")
+    assert profile["phone"]["maxLength"] == c_define("PHONE_MAX_BYTES", "profile_input.h")
+    assert profile["contact"]["maxItems"] == c_define("CONTACT_NAMES_MAX", "profile_input.h")
+    pw = schemas["PasswordChange"]["properties"]
+    assert pw["new_password"]["minLength"] == c_define("PASSWORD_MIN_BYTES")
+    assert pw["new_password"]["maxLength"] == password
+    assert pw["old_password"]["maxLength"] == password
+    assert set(schemas["PasswordChange"]["required"]) == {"old_password", "new_password"}
     # The lifecycle's bodies (proto/ticket_input.h and .c).
     participants = create["participants"]
     assert participants["maxItems"] == c_define("PARTICIPANTS_MAX", "ticket_input.h")
@@ -569,6 +582,53 @@ def test_lifecycle_answers_match_the_described_schemas():
         d.close()
 
 
+@test
+def test_portal_answers_match_the_described_schemas():
+    d = world()
+    try:
+        alice, agent, admin = d.login("alice"), d.login("agent"), d.login("admin")
+        me, pw = "/api/v1/me", "/api/v1/me/password"
+        u = expect("PATCH", me, alice.patch(me, {"name": "Alice", "phone": "+46 8 123",
+                                                 "language": "sv",
+                                                 "contact": ["email", "mail"]}), 200)
+        assert u["user"]["contact"] == ["email", "mail"], u
+        expect("PATCH", me, alice.patch(me, {"phone": None, "language": None}), 200)
+        expect("PATCH", me, alice.patch(me, {}), 422, "required")
+        expect("PATCH", me, alice.patch(me, {"email": "a@b.example"}), 422, "read_only")
+        expect("PATCH", me, alice.patch(me, {"language": "fi"}), 422, "invalid_value")
+        expect("PATCH", me, alice.patch(me, {"name": "x"}, csrf=False), 403, "csrf")
+        expect("POST", pw, alice.post(pw, {"old_password": "nope", "new_password": "longer1!"}),
+               422, "invalid_value")
+        expect("POST", pw, alice.post(pw, {"old_password": PASSWORD, "new_password": "short"}),
+               422, "too_short")
+        expect("POST", pw, alice.post(pw, {"old_password": PASSWORD,
+                                           "new_password": "longer1!"}), 204)
+        for c in (alice, agent):
+            ref = c.create_ticket("t", "d", **({"requester": "alice@acme.example"}
+                                               if c is agent else {}))["ref"]
+            assert ref
+        for q in ("?status=new", "?priority=P4&sort=oldest", "?sort=newest&limit=1",
+                  "?status=new&priority=P4", "?view=all&assignee=none",
+                  f"?org={d.users['alice']['org_id']}&assignee=me"):
+            page = expect("GET", "/api/v1/tickets", agent.get("/api/v1/tickets" + q), 200)
+            assert "matched" in page, page
+        expect("GET", "/api/v1/tickets", alice.get("/api/v1/tickets?org=1"), 400,
+               "unknown_parameter")
+        expect("GET", "/api/v1/tickets", agent.get("/api/v1/tickets?sort=up"), 400,
+               "invalid_value")
+        for c in (agent, admin):
+            st = expect("GET", "/api/v1/stats", c.get("/api/v1/stats?days=7"), 200)
+            assert len(st["days"]) == 7 and sum(x["opened"] for x in st["days"]) == 2, st
+            expect("GET", "/api/v1/agents", c.get("/api/v1/agents"), 200)
+            expect("GET", "/api/v1/orgs", c.get("/api/v1/orgs"), 200)
+        expect("GET", "/api/v1/stats", agent.get("/api/v1/stats?days=0"), 400, "invalid_value")
+        expect("GET", "/api/v1/orgs", agent.get("/api/v1/orgs?q=a"), 400, "unknown_parameter")
+        for path in ("/api/v1/stats", "/api/v1/agents", "/api/v1/orgs"):
+            expect("GET", path, alice.get(path), 403, "forbidden")
+    finally:
+        d.close()
+
+
 def fill(path, ref):
     """A path of the spec with its parameters filled in."""
     return re.sub(r"\{(\w+)\}", lambda m: ref if m.group(1) == "ref" else "someone@example.com",
@@ -614,6 +674,11 @@ def test_the_running_daemon_answers_as_described():
                 check_error(r, 400, "invalid_value", field="view")
             else:
                 assert r.status == 200 and r.json["view"] == view, r
+        for sort in params["sort"]["enum"]:
+            assert alice.get(f"/api/v1/tickets?sort={sort}").status == 200
+        for prio in resolve(params["priority"])["enum"]:
+            assert alice.get(f"/api/v1/tickets?priority={prio}").status == 200
+        check_error(alice.get("/api/v1/tickets?sort=up"), 400, field="sort")
         lo, hi = params["limit"]["minimum"], params["limit"]["maximum"]
         assert alice.get(f"/api/v1/tickets?limit={lo}").status == 200
         assert alice.get(f"/api/v1/tickets?limit={hi}").status == 200

@@ -355,11 +355,12 @@ def test_garbage_cookie_is_refused_but_does_not_block_signing_in():
 @test
 def test_logins_do_not_stall_other_requests():
     """Logins hashed at the production cost run while /healthz keeps
-    answering within 50 ms. One hashing thread leaves the other core of a
-    2-core machine to the loop and the test. Were the hashing done on the
-    loop, probes would wait for whole hashes every time; a machine busy with
-    other tests can delay one probe now and then, so a burst with a slow
-    probe is tried again (up to three bursts) before the test fails."""
+    answering. One hashing thread leaves the other core of a 2-core machine
+    to the loop and the test. Were the hashing done on the loop, a probe
+    would wait for whole hashes (one hash is the time between two login
+    answers); so the probes' median must stay under 50 ms and none may take
+    half a hash. A machine busy with other tests can slow single probes, so a
+    burst is tried again (up to three bursts) before the test fails."""
     d = Deskd(config=PRODUCTION_CONFIG + "hash_threads = 1\n")
     try:
         d.add_org("Acme")
@@ -381,7 +382,7 @@ def test_logins_do_not_stall_other_requests():
 
 def login_burst_with_probes(d, n=8):
     """Fires n logins at once and probes /healthz until they are answered;
-    returns "" or a description of the probes that took 50 ms or more."""
+    returns "" or a description of how the probes were too slow."""
     barrier = threading.Barrier(n + 1)
     logins = []
 
@@ -409,12 +410,13 @@ def login_burst_with_probes(d, n=8):
     during = [(lat, s) for t0, lat, s in probes if t0 < end]
     assert len(during) >= 5, f"only {len(during)} probes while logins ran"
     assert all(s == 200 for _, s in during), during
-    slow = [(round(t0 - start, 3), round(lat * 1000)) for t0, lat, _ in probes
-            if t0 < end and lat >= 0.05]
-    if not slow:
+    one_hash = (end - start) / n
+    lats = sorted(lat for lat, _ in during)
+    median = lats[len(lats) // 2]
+    if median < 0.05 and lats[-1] < one_hash / 2:
         return ""
-    ends = [round(t - start, 3) for t in sorted(t for _, t in logins)]
-    return f"probes (start s, ms) {slow} while logins ended at {ends}"
+    return (f"median probe {median * 1000:.0f} ms, slowest {lats[-1] * 1000:.0f} ms, "
+            f"one hash {one_hash * 1000:.0f} ms")
 
 
 @test

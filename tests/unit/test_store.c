@@ -563,6 +563,15 @@ int main(void)
 		T(test_customer_counts),
 		T(test_reindex_upgrade),
 		T(test_docs),
+		T(test_walk_directions),
+		T(test_walk_stop_and_error),
+		T(test_walk_paging),
+		T(test_walk_customer_union),
+		T(test_day_counts),
+		T(test_sessions_by_user),
+		T(test_users_by_role),
+		T(test_orgs_by_name),
+		T(test_upgrade_from_2),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -52,4 +52,15 @@ void test_customer_counts(void **state);
 void test_reindex_upgrade(void **state);
 void test_docs(void **state);
 
+/* test_store_walk.c */
+void test_walk_directions(void **state);
+void test_walk_stop_and_error(void **state);
+void test_walk_paging(void **state);
+void test_walk_customer_union(void **state);
+void test_day_counts(void **state);
+void test_sessions_by_user(void **state);
+void test_users_by_role(void **state);
+void test_orgs_by_name(void **state);
+void test_upgrade_from_2(void **state);
+
 #endif

@@ -1,4 +1,4 @@
-/* deskctl user add | list */
+/* deskctl user add | list; the changes to a user are in cmd_user_set.c. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +9,7 @@
 #include "password.h"
 #include "validate.h"
 
-/* Reads one line (the password) from stdin without its line end. */
-static int read_password(char *out, size_t size)
+int ctl_read_password(char *out, size_t size)
 {
 	if (!fgets(out, (int)size, stdin)) {
 		ctl_error("--password-stdin: no password on standard input");
@@ -114,7 +113,7 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 	char password[PASSWORD_MAX_BYTES + 2];
 	char hash[PASSWORD_HASH_LEN];
 	if (with_password) {
-		if (read_password(password, sizeof password))
+		if (ctl_read_password(password, sizeof password))
 			return CTL_USAGE;
 		if (password_hash(password, c->cfg.scrypt_n, c->cfg.scrypt_r, c->cfg.scrypt_p, hash)) {
 			ctl_error("cannot hash the password");
@@ -154,42 +153,97 @@ int cmd_user_add(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* What user list shows: everyone, or those of one organisation or role. */
+struct user_filter {
+	struct ctl *c;
+	uint64_t org_id;   /* 0: any */
+	int role;          /* -1: any */
+};
+
+static void print_one(struct ctl *c, const struct user *u)
+{
+	if (c->json)
+		ctl_print_json(user_to_json(u));
+	else
+		printf("%6llu  %-13s org %-4llu %s <%s>%s\n", (unsigned long long)u->id,
+		       role_name(u->role) ? role_name(u->role) : "?", (unsigned long long)u->org_id,
+		       u->name ? u->name : "", u->email ? u->email : "",
+		       u->disabled ? " (disabled)" : "");
+}
+
+static int print_filtered(const struct user *u, void *arg)
+{
+	struct user_filter *f = arg;
+
+	if (f->org_id && u->org_id != f->org_id)
+		return 0;
+	print_one(f->c, u);
+	return 0;
+}
+
 static int print_user(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
 	(void)key;
 	(void)klen;
-	struct ctl *c = arg;
 	struct user u;
 	int rc = user_decode(val, vlen, &u);
 	if (rc)
 		return rc;
-	if (c->json)
-		ctl_print_json(user_to_json(&u));
-	else
-		printf("%6llu  %-13s org %-4llu %s <%s>%s\n", (unsigned long long)u.id,
-		       role_name(u.role) ? role_name(u.role) : "?", (unsigned long long)u.org_id,
-		       u.name ? u.name : "", u.email ? u.email : "", u.disabled ? " (disabled)" : "");
+	rc = print_filtered(&u, arg);
 	user_free(&u);
-	return 0;
+	return rc;
 }
 
 int cmd_user_list(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 } };
+	const struct ctl_command *cmd = ctl_find("user", "list");
+	struct user_filter f = { .c = c, .role = -1 };
+	const char *org_name = NULL;
+	enum role role;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		return ctl_getopt_done(ctl_find("user", "list"), opt);
+	while ((opt = getopt_long(argc, argv, "o:r:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': org_name = optarg; break;
+		case 'r':
+			if (role_parse(optarg, &role)) {
+				ctl_error("--role: must be customer, org-customer, agent or admin");
+				return CTL_USAGE;
+			}
+			f.role = (int)role;
+			break;
+		case 'j': c->json = true; break;
+		default: return ctl_getopt_done(cmd, opt);
+		}
+	}
 	if (optind != argc)
-		return ctl_getopt_done(ctl_find("user", "list"), '?');
+		return ctl_getopt_done(cmd, '?');
 	int rc = ctl_open(c, false);
 	if (rc)
 		return rc;
 	struct store_txn *txn;
 	rc = store_txn_begin(c->store, false, &txn);
-	if (rc == 0) {
-		rc = store_each(txn, DB_USERS, print_user, c);
-		store_txn_abort(txn);
+	if (rc == 0 && org_name) {
+		struct org o;
+		rc = store_org_by_name(txn, org_name, &o);
+		f.org_id = o.id;
+		org_free(&o);
+		if (rc == DK_ERR_NOTFOUND) {
+			store_txn_abort(txn);
+			ctl_error("--org: no organisation named \"%s\" (deskctl org list)", org_name);
+			return CTL_FAIL;
+		}
 	}
+	/* a role has its own index: no need to read every user */
+	if (rc == 0)
+		rc = f.role >= 0 ? store_users_by_role(txn, (enum role)f.role, print_filtered, &f)
+				 : store_each(txn, DB_USERS, print_user, &f);
+	store_txn_abort(txn);
 	if (rc) {
 		ctl_error("cannot list users: %s", dk_strerror(rc));
 		return CTL_FAIL;

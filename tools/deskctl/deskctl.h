@@ -35,6 +35,26 @@ struct ctl_command {
 /* Opens c->data (create: initialise an empty directory). Prints the reason
  * and returns CTL_FAIL when it cannot. */
 int ctl_open(struct ctl *c, bool create);
+/* The same with the options given (read_only for commands that only read,
+ * so they change nothing, not even an older schema). */
+int ctl_open_opts(struct ctl *c, const struct store_opts *o);
+/* Reads one line (a password) from stdin without its line end into out;
+ * -1 after a message when there is none or it is too short or too long. */
+int ctl_read_password(char *out, size_t size);
+
+/* A progress bar on stderr for long commands, drawn only when stderr is a
+ * terminal and at most ten times a second, so pipes and logs stay clean. */
+struct ctl_progress {
+	bool on;
+	const char *label;
+	uint64_t total;   /* 0: unknown, only the count is shown */
+	uint64_t done;
+	int64_t last_ms;
+};
+void ctl_progress_start(struct ctl_progress *p, const char *label, uint64_t total);
+void ctl_progress_add(struct ctl_progress *p, uint64_t n);
+/* Draws the final state and ends the line. */
+void ctl_progress_end(struct ctl_progress *p);
 /* Prints "deskctl: " and the message to stderr. */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints j (reference stolen) as one compact line on stdout. */
@@ -59,11 +79,20 @@ int cmd_catalogue_export(struct ctl *c, int argc, char **argv);
 int cmd_workflow_import(struct ctl *c, int argc, char **argv);
 int cmd_workflow_export(struct ctl *c, int argc, char **argv);
 int cmd_org_list(struct ctl *c, int argc, char **argv);
+int cmd_contract_set(struct ctl *c, int argc, char **argv);
+int cmd_contract_show(struct ctl *c, int argc, char **argv);
 int cmd_user_add(struct ctl *c, int argc, char **argv);
 int cmd_user_list(struct ctl *c, int argc, char **argv);
+int cmd_user_set(struct ctl *c, int argc, char **argv);
+int cmd_user_disable(struct ctl *c, int argc, char **argv);
+int cmd_user_enable(struct ctl *c, int argc, char **argv);
+int cmd_user_reset_password(struct ctl *c, int argc, char **argv);
 int cmd_token_add(struct ctl *c, int argc, char **argv);
 int cmd_token_revoke(struct ctl *c, int argc, char **argv);
 int cmd_dump(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
+int cmd_restore(struct ctl *c, int argc, char **argv);
+int cmd_backup(struct ctl *c, int argc, char **argv);
+int cmd_verify(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -20,11 +20,28 @@ static const struct ctl_command commands[] = {
 	  "NAME [--priority-mode none|matrix|direct] [--services ID,ID] [--share-by-default=yes|no]",
 	  "change an organisation's contract" },
 	{ "org", "list", cmd_org_list, "", "list organisations" },
+	{ "contract", "set", cmd_contract_set,
+	  "ORG [--sla-preset standard|fast] [--sla-policy FILE] [--auto-close-days N] "
+	  "[--escalation EMAIL,EMAIL] [--json]",
+	  "set an organisation's SLA policy, automatic closing and escalation contacts" },
+	{ "contract", "show", cmd_contract_show, "ORG [--json]",
+	  "print an organisation's SLA contract (the default when none was set)" },
 	{ "user", "add", cmd_user_add,
 	  "--email E --name N [--org NAME] --role ROLE [--language L] [--phone P] [--approver] "
 	  "[--password-stdin]",
 	  "add a user; ROLE is customer, org-customer, agent or admin; customers need --org" },
-	{ "user", "list", cmd_user_list, "", "list users" },
+	{ "user", "set", cmd_user_set,
+	  "--email E [--name N] [--role ROLE] [--org NAME] [--language L|\"\"] [--phone P|\"\"] "
+	  "[--approver yes|no] [--json]",
+	  "change a user's details, role or organisation" },
+	{ "user", "disable", cmd_user_disable, "--email E [--json]",
+	  "stop a user signing in; ends their sessions and API tokens" },
+	{ "user", "enable", cmd_user_enable, "--email E [--json]",
+	  "let a disabled user sign in again" },
+	{ "user", "reset-password", cmd_user_reset_password, "--email E --password-stdin [--json]",
+	  "set a new password (one line on stdin); ends the user's browser sessions" },
+	{ "user", "list", cmd_user_list, "[--org NAME] [--role ROLE] [--json]",
+	  "list users, all or of one organisation or role" },
 	{ "token", "add", cmd_token_add, "--email E [--label TEXT]",
 	  "make an API token for a user and print it once" },
 	{ "token", "revoke", cmd_token_revoke, "TOKEN", "revoke an API token" },
@@ -35,6 +52,12 @@ static const struct ctl_command commands[] = {
 	  "check and store the workflow (statuses and transitions)" },
 	{ "workflow", "export", cmd_workflow_export, "", "print the workflow in use as JSON" },
 	{ NULL, "dump", cmd_dump, "", "print every record as one JSON object per line" },
+	{ NULL, "restore", cmd_restore, "[FILE|-] [--json]",
+	  "load a dump into an empty data directory: all of it or nothing" },
+	{ NULL, "backup", cmd_backup, "DEST [--json]",
+	  "copy the data, consistent and compacted, into a new directory; deskd may run" },
+	{ NULL, "verify", cmd_verify, "[--json]",
+	  "check every record and index; exit 1 when anything is wrong" },
 	{ NULL, "stats", cmd_stats, "", "count records and show database size" },
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
@@ -97,9 +120,14 @@ int ctl_getopt_done(const struct ctl_command *cmd, int opt)
 
 int ctl_open(struct ctl *c, bool create)
 {
-	char err[512];
 	struct store_opts o = { .create = create };
-	int rc = store_open(c->data, &o, &c->store, err, sizeof err);
+	return ctl_open_opts(c, &o);
+}
+
+int ctl_open_opts(struct ctl *c, const struct store_opts *o)
+{
+	char err[512];
+	int rc = store_open(c->data, o, &c->store, err, sizeof err);
 	if (rc) {
 		ctl_error("%s", err);
 		return CTL_FAIL;
@@ -115,7 +143,7 @@ static void usage(FILE *f)
 		char name[64];
 		snprintf(name, sizeof name, "%s%s%s", commands[i].group ? commands[i].group : "",
 			 commands[i].group ? " " : "", commands[i].name);
-		fprintf(f, "  %-14s %s\n", name, commands[i].help);
+		fprintf(f, "  %-20s %s\n", name, commands[i].help);
 	}
 	fprintf(f, "\n'deskctl COMMAND --help' shows a command's arguments.\n"
 		   "The data directory may also be given as DESKD_DATA in the environment.\n");
