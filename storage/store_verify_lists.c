@@ -6,6 +6,7 @@
  * stays flat however many tickets there are; the scratch store lives in
  * TMPDIR (else /tmp) only while verify runs.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,9 +246,15 @@ int verify_ticket_indexes(struct verify *v)
 	if ((size_t)snprintf(dir, sizeof dir, "%s/deskd-verify-XXXXXX",
 			     tmp && *tmp ? tmp : "/tmp") >= sizeof dir)
 		return DK_ERR_INVALID;
-	if (!mkdtemp(dir))
+	if (!mkdtemp(dir)) {
+		/* say why the lists went unchecked; the caller sees the error */
+		verify_report(v, DB_TICKET_LIST, "", "cannot make a scratch database in %s: %s",
+			      tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		return DK_ERR_IO;
+	}
 	rc = store_open(dir, &o, &scratch, err, sizeof err);
+	if (rc)
+		verify_report(v, DB_TICKET_LIST, "", "cannot make a scratch database: %s", err);
 	while (rc == 0 && !f.done) {
 		rc = store_write(scratch, fill_batch, &f);
 		memcpy(f.last, f.next, f.next_len);

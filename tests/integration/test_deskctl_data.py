@@ -649,6 +649,11 @@ def test_verify_passes_on_good_data_and_reports_what_a_bad_dump_brings():
         assert {"db", "key", "problem"} == set(j["problems"][0]), j["problems"][0]
         refused(d, ["verify", "extra"], 2, "usage")
         refused(d, ["verify", "--bogus"], 2, "usage")
+        # Without room for the rebuild of the lists, verify says so and fails.
+        env = dict(os.environ, TMPDIR=os.path.join(d.dir, "no-such-dir"))
+        p = subprocess.run([DESKCTL, "--data", d.data, "verify"], capture_output=True,
+                           text=True, timeout=120, env=env)
+        assert p.returncode == 1 and "cannot make a scratch database" in p.stdout, p
     finally:
         d.close()
 

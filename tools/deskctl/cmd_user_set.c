@@ -150,14 +150,22 @@ static void change_init(struct user_change *ch)
 static int profile_from_args(const char *name, const char *phone, const char *language,
 			     struct profile_input *out)
 {
+	static const char *const names[] = { "name", "phone", "language" };
+	const char *values[] = { name, phone, language };
 	struct field_error fe;
 	json_t *body = json_object();
-	if (name)
-		json_object_set_new(body, "name", json_string(name));
-	if (phone)
-		json_object_set_new(body, "phone", json_string(phone));
-	if (language)
-		json_object_set_new(body, "language", *language ? json_string(language) : json_null());
+	for (size_t i = 0; i < 3; i++) {
+		if (!values[i])
+			continue;
+		/* "" language: none chosen, which the API writes as null */
+		json_t *v = i == 2 && !*values[i] ? json_null() : json_string(values[i]);
+		if (!v) {
+			ctl_error("--%s: not valid UTF-8 text", names[i]);
+			json_decref(body);
+			return -1;
+		}
+		json_object_set_new(body, names[i], v);
+	}
 	int rc = profile_parse(body, out, &fe);
 	json_decref(body);
 	if (rc == DK_ERR_INVALID)
