@@ -72,17 +72,9 @@ void h_ticket_redact(struct req *r)
 	uint64_t id;
 	if (ticket_view_ref(r, &id))
 		return;
-	json_t *body = http_body_json(r);
-	if (!body)
-		return;
 	struct redact_input in;
-	struct field_error fe;
-	int rc = redact_parse(body, &in, &fe);
-	json_decref(body);
-	if (rc) {
-		http_reply_field_error(r, 422, &fe);
+	if (HTTP_PARSE_BODY(r, redact_parse, &in))
 		return;
-	}
 	struct ticket_change c = { .r = r, .id = id, .apply = apply_redact, .input = &in };
 	ticket_change_run(r, &c, 200);
 	redact_input_free(&in);

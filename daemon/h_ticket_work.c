@@ -15,21 +15,6 @@
 #include "validate.h"
 #include "workflow.h"
 
-/* Parses the body of r with parse into in; replies and returns -1 on error. */
-#define PARSE_BODY(r, parse, in)                                   \
-	({                                                         \
-		int _rc = -1;                                      \
-		json_t *_body = http_body_json(r);                 \
-		if (_body) {                                       \
-			struct field_error _fe;                    \
-			_rc = parse(_body, in, &_fe);              \
-			json_decref(_body);                        \
-			if (_rc)                                   \
-				http_reply_field_error(r, 422, &_fe); \
-		}                                                  \
-		_rc ? -1 : 0;                                      \
-	})
-
 /* ---- workflow actions ---- */
 
 struct action {
@@ -117,7 +102,7 @@ void h_ticket_action(struct req *r)
 	if (ticket_view_ref(r, &id))
 		return;
 	struct action_input in;
-	if (PARSE_BODY(r, action_parse, &in))
+	if (HTTP_PARSE_BODY(r, action_parse, &in))
 		return;
 	struct action a = { &in, 0 };
 	if (wf_action_parse(in.action, &a.action) || a.action == WF_COMMENT) {
@@ -203,7 +188,7 @@ void h_ticket_participant_add(struct req *r)
 	if (ticket_view_ref(r, &id))
 		return;
 	struct participant_input in;
-	if (PARSE_BODY(r, participant_parse, &in))
+	if (HTTP_PARSE_BODY(r, participant_parse, &in))
 		return;
 	struct people p = { in.email, true };
 	struct ticket_change c = { .r = r, .id = id, .apply = apply_people, .input = &p };
@@ -249,7 +234,7 @@ void h_ticket_time(struct req *r)
 	if (ticket_view_ref(r, &id))
 		return;
 	struct time_input in;
-	if (PARSE_BODY(r, time_parse, &in))
+	if (HTTP_PARSE_BODY(r, time_parse, &in))
 		return;
 	struct ticket_change c = { .r = r, .id = id, .apply = apply_time, .input = &in };
 	ticket_change_run(r, &c, 201);
@@ -316,7 +301,7 @@ void h_ticket_link(struct req *r)
 	if (ticket_view_ref(r, &id))
 		return;
 	struct link_input in;
-	if (PARSE_BODY(r, link_parse, &in))
+	if (HTTP_PARSE_BODY(r, link_parse, &in))
 		return;
 	if (ticket_ref_parse(in.ref, r->d->cfg.ticket_prefix, &other)) {
 		http_reply_error(r, 422, "invalid_value", "ref is not a ticket reference", "ref");

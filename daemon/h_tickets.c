@@ -116,17 +116,9 @@ void h_ticket_patch(struct req *r)
 	uint64_t id;
 	if (ticket_view_ref(r, &id))
 		return;
-	json_t *body = http_body_json(r);
-	if (!body)
-		return;
 	struct ticket_patch_input in;
-	struct field_error fe;
-	int rc = ticket_patch_parse(body, &in, &fe);
-	json_decref(body);
-	if (rc) {
-		http_reply_field_error(r, 422, &fe);
+	if (HTTP_PARSE_BODY(r, ticket_patch_parse, &in))
 		return;
-	}
 	struct ticket_change c = { .r = r, .id = id, .apply = apply_patch, .input = &in };
 	ticket_change_run(r, &c, 200);
 	ticket_patch_input_free(&in);
@@ -166,17 +158,9 @@ void h_ticket_comment(struct req *r)
 	uint64_t id;
 	if (ticket_view_ref(r, &id))
 		return;
-	json_t *body = http_body_json(r);
-	if (!body)
-		return;
 	struct comment_input in;
-	struct field_error fe;
-	int rc = comment_parse(body, &in, &fe);
-	json_decref(body);
-	if (rc) {
-		http_reply_field_error(r, 422, &fe);
+	if (HTTP_PARSE_BODY(r, comment_parse, &in))
 		return;
-	}
 	if (in.internal && !role_is_staff(r->who.role)) {
 		comment_input_free(&in);
 		http_reply_error(r, 403, "forbidden", "only support writes internal notes", "internal");

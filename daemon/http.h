@@ -78,6 +78,22 @@ json_t *http_body_json(struct req *r);
 /* True (and replies 400) when the request carries a body it should not. */
 bool http_refuse_body(struct req *r);
 
+/* Reads r's JSON body and parses it with parse (a proto *_parse function)
+ * into *in: 0, or -1 after replying 400/413/415/422. */
+#define HTTP_PARSE_BODY(r, parse, in)                                   \
+	({                                                         \
+		int _rc = -1;                                      \
+		json_t *_body = http_body_json(r);                 \
+		if (_body) {                                       \
+			struct field_error _fe;                    \
+			_rc = parse(_body, in, &_fe);              \
+			json_decref(_body);                        \
+			if (_rc)                                   \
+				http_reply_field_error(r, 422, &_fe); \
+		}                                                  \
+		_rc ? -1 : 0;                                      \
+	})
+
 /* Marks r as answered later; the handler must call a reply function once. */
 void http_go_async(struct req *r);
 
