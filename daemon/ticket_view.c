@@ -77,11 +77,28 @@ static int add_event(const struct ticket_event *e, void *arg)
 	return 0;
 }
 
+/*
+ * A participant: a person as above plus the e-mail address, which the share
+ * panel needs to remove them again. Participants are colleagues of the
+ * requester's organisation, so whoever may see the ticket may see it too.
+ */
+static json_t *participant(struct store_txn *txn, uint64_t user_id)
+{
+	struct user u;
+	json_t *j = ticket_view_person(txn, user_id);
+	if (!j || user_id == 0 || store_user_get(txn, user_id, &u))
+		return j;
+	if (u.email)
+		json_object_set_new(j, "email", json_string(u.email));
+	user_free(&u);
+	return j;
+}
+
 static json_t *people(struct store_txn *txn, const uint64_t *ids, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, ticket_view_person(txn, ids[i]));
+		json_array_append_new(a, participant(txn, ids[i]));
 	return a;
 }
 

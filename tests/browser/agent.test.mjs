@@ -149,6 +149,8 @@ test('the agent journey: queue, filters, assignment, internal note, status, reso
     // the message of the status change before is still there until the page is redrawn
     await page.locator('[data-panel="actions"] .message-success', { hasText: 'has been resolved' }).waitFor();
     assert.match(await page.locator('[data-fact="status"] dd').textContent(), /Resolved/);
+    // the customer's hint (accept or reopen) is not shown to support
+    assert.doesNotMatch(await page.locator('main').textContent(), /Accept the solution/);
     assert.equal(await page.locator('[data-panel="agent-resolution"] [data-fact="resolution_code"] dd').textContent(), 'Fixed');
     assert.equal(await page.locator('[data-panel="agent-resolution"] [data-fact="cause"] dd').textContent(), 'Configuration error');
     const stored = (await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket;
@@ -185,6 +187,66 @@ test('the agent journey: queue, filters, assignment, internal note, status, reso
   }
 });
 
+test('an agent registers a phone ticket for a customer, who then sees it in their list', async () => {
+  const s = await openPage(browser, deskd);
+  const { page } = s;
+  let ref;
+  try {
+    await s.go('#/');
+    await signIn(page, USERS.sam);
+    await follow(page, 'a[data-nav="register"]');
+    const form = page.locator('form[data-form="register"]');
+    await screenshot(page, 'register');
+
+    // nothing filled in: the errors stand next to their fields
+    await form.locator('button[type="submit"]').click();
+    await page.waitForSelector('[data-field="requester"][aria-invalid="true"]');
+    assert.equal(await page.locator('[data-field="title"]').getAttribute('aria-invalid'), 'true');
+
+    // an address that is no customer: the server's answer, at the field
+    await form.locator('[data-field="requester"]').fill('nobody@nowhere.test');
+    await form.locator('[data-field="title"]').fill('Cannot print from the laptop');
+    await form.locator('[data-field="description"]').fill('Called at 9:10; the printer queue stays empty.');
+    await form.locator('button[type="submit"]').click();
+    await page.waitForSelector('[data-field="requester"][aria-invalid="true"]');
+
+    await form.locator('[data-field="requester"]').fill(USERS.alice.email);
+    await form.locator('[data-field="channel"]').selectOption('phone');
+    await form.locator('[data-field="type"]').selectOption('problem');
+    await form.locator('[data-field="priority"]').selectOption('P2');
+    await form.locator('[data-field="service"]').selectOption('network');
+    await form.locator('[data-field="subcategory"]').selectOption('vpn');
+    await form.locator('button[type="submit"]').click();
+    await page.waitForFunction(() => location.hash.startsWith('#/tickets/'));
+    await settled(page);
+    assert.equal(await page.locator('h1.ticket-title').textContent(), 'Cannot print from the laptop');
+    ref = decodeURIComponent(new URL(page.url()).hash.slice('#/tickets/'.length));
+    // support's wording: the breadcrumb leads back to the queue
+    const crumb = page.locator('.breadcrumb a');
+    assert.equal(await crumb.textContent(), 'Queue');
+    assert.equal(await crumb.getAttribute('href'), '#/queue');
+    s.check();
+  } finally {
+    await s.close();
+  }
+  const stored = (await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket;
+  assert.equal(stored.channel, 'phone');
+  assert.equal(stored.type, 'problem');
+  assert.equal(stored.priority, 'P2');
+  assert.equal(stored.requester.name, USERS.alice.name);
+
+  const c = await openPage(browser, deskd);
+  try {
+    await c.go('#/');
+    await signIn(c.page, USERS.alice);
+    await c.page.waitForSelector(`tr[data-ref="${ref}"]`);
+    assert.equal(await c.page.locator(`tr[data-ref="${ref}"] .title-link`).textContent(), 'Cannot print from the laptop');
+    c.check();
+  } finally {
+    await c.close();
+  }
+});
+
 test('customers have no queue, no dashboard and no support tools', async () => {
   const ref = await deskd.ticketFor(USERS.alice.email, 'Screen flickers');
   const s = await openPage(browser, deskd);
@@ -194,7 +256,8 @@ test('customers have no queue, no dashboard and no support tools', async () => {
     await signIn(page, USERS.alice);
     assert.equal(await page.locator('a[data-nav="queue"]').count(), 0);
     assert.equal(await page.locator('a[data-nav="dashboard"]').count(), 0);
-    for (const hash of ['#/queue', '#/dashboard']) {
+    assert.equal(await page.locator('a[data-nav="register"]').count(), 0);
+    for (const hash of ['#/queue', '#/dashboard', '#/register']) {
       await s.go(hash);
       await settled(page);
       assert.equal(await page.locator('h1').textContent(), 'Page not found');
@@ -231,6 +294,10 @@ test('time, a related ticket and removing sensitive text', async () => {
     await page.waitForSelector('[data-panel="agent-time"] .message-success');
     assert.equal(await page.locator('.time-totals').getAttribute('data-minutes'), '25');
     assert.equal(await page.locator('.time-totals').getAttribute('data-billable'), '25');
+    // time entries carry their own badge, not the internal note's
+    const timeEvent = page.locator('ol.timeline li[data-kind="time"]').last();
+    assert.equal(await timeEvent.locator('.badge-time').textContent(), 'Time logged');
+    assert.equal(await timeEvent.locator('.badge-internal').count(), 0);
 
     // link the other ticket
     const link = page.locator('form[data-form="link"]');

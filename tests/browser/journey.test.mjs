@@ -246,6 +246,14 @@ test('people involved: share by e-mail, remove, follow and unfollow', async () =
     } finally {
       await b.close();
     }
+
+    // and the colleague can be removed again, like an outside address
+    const bob = page.locator('ul.people li[data-email="bob@acme.test"]');
+    assert.match(await bob.textContent(), /Bob de Vries/);
+    await page.click('button[data-remove="bob@acme.test"]');
+    await page.waitForSelector('[data-panel="people"] .message-success:has-text("bob@acme.test has been removed.")');
+    assert.equal(await page.locator('ul.people li[data-email="bob@acme.test"]').count(), 0);
+    assert.doesNotMatch(await page.locator('ul.people').textContent(), /Bob de Vries/);
     s.check();
   } finally {
     await s.close();

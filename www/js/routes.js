@@ -14,6 +14,7 @@ addRoute({
 });
 addRoute({ path: '/profile', load: () => import('./pages/profile.js') });
 addRoute({ path: '/queue', roles: STAFF_ROLES, load: () => import('./pages/agent-queue.js') });
+addRoute({ path: '/register', roles: STAFF_ROLES, load: () => import('./pages/agent-register.js') });
 addRoute({ path: '/dashboard', roles: STAFF_ROLES, load: () => import('./pages/dashboard.js') });
 
 addNavItem({
@@ -26,4 +27,5 @@ addNavItem({
 });
 addNavItem({ id: 'new', href: '#/new', order: 20, roles: ALL_ROLES, label: 'nav.new', icon: 'plus' });
 addNavItem({ id: 'queue', href: '#/queue', order: 30, roles: STAFF_ROLES, label: 'nav.queue' });
+addNavItem({ id: 'register', href: '#/register', order: 35, roles: STAFF_ROLES, label: 'nav.register' });
 addNavItem({ id: 'dashboard', href: '#/dashboard', order: 40, roles: STAFF_ROLES, label: 'nav.dashboard' });

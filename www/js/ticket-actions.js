@@ -6,7 +6,7 @@
 import { post, ticketPath } from './api.js';
 import { h, icon, uid } from './dom.js';
 import { t } from './i18n.js';
-import { actionRenderer } from './registry.js';
+import { actionRenderer, isStaff } from './registry.js';
 import {
   busy, clearErrors, field, fieldGroup, focusField, formError, radio, sensitivePrompt, showApiError, showFieldErrors,
 } from './ui.js';
@@ -144,7 +144,8 @@ export function actionsPanel(ctx) {
   }
   const cat = ctx.ticket.status_category;
   let hint = null;
-  if (cat === 'resolved') hint = h('p', { class: 'panel-hint' }, icon('info'), t('ticket.resolved_hint'));
+  // the accept-or-reopen hint speaks to the customer, not to support
+  if (cat === 'resolved' && !isStaff(ctx.user)) hint = h('p', { class: 'panel-hint' }, icon('info'), t('ticket.resolved_hint'));
   else if (ctx.ticket.status === 'waiting_for_approval') hint = h('p', { class: 'panel-hint' }, icon('info'), t('ticket.approval_hint'));
   return [hint, h('div', { class: 'action-buttons' }, buttons), slot];
 }

@@ -20,6 +20,13 @@ function actorName(e, ctx) {
   return (e.actor && e.actor.name) || t('timeline.someone');
 }
 
+// Time spent is kept from customers like a note, but is no note.
+function badge(e) {
+  if (e.kind === 'time') return h('span', { class: 'badge badge-time' }, t('timeline.time_logged'));
+  if (e.internal) return h('span', { class: 'badge badge-internal' }, t('timeline.internal'));
+  return null;
+}
+
 function head(e, ctx, what) {
   const support = e.from_support || (e.actor && e.actor.support);
   return h('div', { class: 'event-head' },
@@ -27,7 +34,7 @@ function head(e, ctx, what) {
     h('span', { class: 'event-line' },
       h('strong', { class: 'event-actor' }, actorName(e, ctx)),
       support ? h('span', { class: 'badge badge-support' }, t('timeline.support')) : null,
-      e.internal ? h('span', { class: 'badge badge-internal' }, t('timeline.internal')) : null,
+      badge(e),
       ' ', h('span', { class: 'event-what' }, what), ' ',
       timeElement(e.time)));
 }

@@ -192,31 +192,32 @@ function peoplePanel(ctx) {
     items.push(h('li', { class: 'person' }, icon('user'), h('span', {}, ticket.requester.name),
       h('span', { class: 'muted small' }, ` · ${t('ticket.role_requester')}`)));
   }
+  // a button that stops sharing with an address (colleague or outside)
+  const removeButton = (email, name) => (closed || !email ? null : h('button', {
+    type: 'button',
+    class: 'button button-quiet button-small',
+    'data-remove': email,
+    on: {
+      click: async (e) => {
+        const btn = e.currentTarget;
+        btn.disabled = true;
+        try {
+          const data = await del(ticketPath(ticket.ref, `/participants/${encodeURIComponent(email)}`));
+          ctx.reload(data.ticket, { panel: 'people', text: t('ticket.share_removed', { email }) });
+        } catch (err) {
+          btn.disabled = false;
+          if (!err.handled) ctx.panelMessage('people', 'error', t('ticket.share_remove_failed', { email }));
+        }
+      },
+    },
+  }, icon('x'), h('span', { class: 'sr-only' }, t('ticket.share_remove', { email: name || email }))));
   for (const p of ticket.people || []) {
-    items.push(h('li', { class: 'person', 'data-person': String(p.id) }, icon('user'), h('span', {}, p.name),
-      h('span', { class: 'muted small' }, ` · ${t('ticket.role_participant')}`)));
+    items.push(h('li', { class: 'person', 'data-person': String(p.id), 'data-email': p.email || null }, icon('user'), h('span', {}, p.name),
+      h('span', { class: 'muted small' }, ` · ${t('ticket.role_participant')}`), removeButton(p.email, p.name)));
   }
   for (const email of ticket.external_emails || []) {
-    const remove = closed ? null : h('button', {
-      type: 'button',
-      class: 'button button-quiet button-small',
-      'data-remove': email,
-      on: {
-        click: async (e) => {
-          const btn = e.currentTarget;
-          btn.disabled = true;
-          try {
-            const data = await del(ticketPath(ticket.ref, `/participants/${encodeURIComponent(email)}`));
-            ctx.reload(data.ticket, { panel: 'people', text: t('ticket.share_removed', { email }) });
-          } catch (err) {
-            btn.disabled = false;
-            if (!err.handled) ctx.panelMessage('people', 'error', t('ticket.share_remove_failed', { email }));
-          }
-        },
-      },
-    }, icon('x'), h('span', { class: 'sr-only' }, t('ticket.share_remove', { email })));
     items.push(h('li', { class: 'person person-external', 'data-email': email }, icon('bell'), h('span', { class: 'person-email' }, email),
-      h('span', { class: 'muted small' }, ` · ${t('ticket.role_external')}`), remove));
+      h('span', { class: 'muted small' }, ` · ${t('ticket.role_external')}`), removeButton(email)));
   }
 
   const parts = [h('ul', { class: 'people' }, items)];
@@ -353,7 +354,9 @@ export async function render(ctx) {
     const closedNote = isClosed(tk) ? message('info', h('p', {}, t('ticket.closed_note'))) : null;
     const header = h('div', { class: 'page-header ticket-header' },
       h('div', {},
-        h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, t('home.title')), ' › ', h('span', { class: 'ticket-ref' }, tk.ref)),
+        h('p', { class: 'breadcrumb' },
+          isStaff(ctx.user) ? h('a', { href: '#/queue' }, t('nav.queue')) : h('a', { href: '#/' }, t('home.title')),
+          ' › ', h('span', { class: 'ticket-ref' }, tk.ref)),
         h('h1', { class: 'ticket-title' }, tk.title),
         h('p', { class: 'ticket-meta' },
           statusBadge(tk.status_label || labels.status(tk.status), tk.status_category), ' ',
