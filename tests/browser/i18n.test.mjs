@@ -76,7 +76,8 @@ test('the profile switches the portal to Dutch, then to Swedish', async () => {
 
     // signed out, the sign-in page stays in the chosen language
     await follow(page, 'button[data-action="sign-out"]');
-    await page.waitForSelector('main h1');
+    // the sign-in form, not the page that was there before signing out
+    await page.waitForSelector('main form input[name="password"][autocomplete="current-password"]');
     assert.equal(await page.locator('main h1').textContent(), 'Logga in');
 
     // and back to automatic (the browser's English) for the next tests
