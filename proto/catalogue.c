@@ -557,32 +557,3 @@ const char *catalogue_label(const struct catalogue *c, const char *kind,
 	}
 	return NULL;
 }
-
-/* Length of s cut to at most max bytes at a character boundary. */
-static size_t utf8_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
-int cat_fail(struct field_error *err, const char *code, const char *field,
-	     const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return DK_ERR_INVALID;
-	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%.*s",
-		 (int)utf8_cut(field, sizeof(err->field) - 1), field);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return DK_ERR_INVALID;
-}

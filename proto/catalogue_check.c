@@ -39,9 +39,9 @@ static int string_get(const json_t *v, const char *path, const char **out,
 		      struct field_error *err)
 {
 	if (!json_is_string(v))
-		return cat_fail(err, "invalid_type", path, "%s must be a string", path);
+		return v_fail(err, "invalid_type", path, "%s must be a string", path);
 	if (strlen(json_string_value(v)) != json_string_length(v))
-		return cat_fail(err, "invalid_text", path, "%s contains a NUL byte",
+		return v_fail(err, "invalid_text", path, "%s contains a NUL byte",
 				path);
 	*out = json_string_value(v);
 	return 0;
@@ -86,11 +86,11 @@ static int text_check(const struct spec *f, const char *path, const json_t *v,
 
 		if ((ch < 0x20 || ch == 0x7f) &&
 		    !(f->multiline && (ch == '\t' || ch == '\n' || ch == '\r')))
-			return cat_fail(err, "invalid_text", path,
+			return v_fail(err, "invalid_text", path,
 					"%s contains control characters", path);
 	}
 	if (utf8_chars(s, len) > f->max_length)
-		return cat_fail(err, "too_long", path,
+		return v_fail(err, "too_long", path,
 				"%s is longer than %zu characters", path, f->max_length);
 	*norm = json_stringn(s, len);
 	return *norm ? 0 : DK_ERR_NOMEM;
@@ -110,7 +110,7 @@ static int choice_check(const struct spec *f, const char *path, const json_t *v,
 			*norm = json_string(s);
 			return *norm ? 0 : DK_ERR_NOMEM;
 		}
-	return cat_fail(err, "invalid_value", path, "%s has no choice \"%.40s\"",
+	return v_fail(err, "invalid_value", path, "%s has no choice \"%.40s\"",
 			path, s);
 }
 
@@ -152,33 +152,33 @@ static int value_check(const struct spec *f, const char *path, const json_t *v,
 		return choice_check(f, path, v, norm, err);
 	case KIND_LEVEL:
 		if (!json_is_integer(v))
-			return cat_fail(err, "invalid_type", path,
+			return v_fail(err, "invalid_type", path,
 					"%s must be a number 1 to %zu", path, f->n_choices);
 		if (json_integer_value(v) < 1 ||
 		    json_integer_value(v) > (json_int_t)f->n_choices)
-			return cat_fail(err, "invalid_value", path,
+			return v_fail(err, "invalid_value", path,
 					"%s must be 1 to %zu", path, f->n_choices);
 		break;
 	case KIND_BOOLEAN:
 		if (!json_is_boolean(v))
-			return cat_fail(err, "invalid_type", path,
+			return v_fail(err, "invalid_type", path,
 					"%s must be true or false", path);
 		break;
 	case KIND_NUMBER:
 		if (!json_is_number(v))
-			return cat_fail(err, "invalid_type", path,
+			return v_fail(err, "invalid_type", path,
 					"%s must be a number", path);
 		x = json_number_value(v);
 		if ((f->min && x < json_number_value(f->min)) ||
 		    (f->max && x > json_number_value(f->max)))
-			return cat_fail(err, "invalid_value", path,
+			return v_fail(err, "invalid_value", path,
 					"%s is out of range", path);
 		break;
 	case KIND_DATE:
 		if ((rc = string_get(v, path, &s, err)))
 			return rc;
 		if (!date_valid(s))
-			return cat_fail(err, "invalid_value", path,
+			return v_fail(err, "invalid_value", path,
 					"%s must be a date YYYY-MM-DD", path);
 		break;
 	}
@@ -236,13 +236,13 @@ static int std_fields_check(const json_t *form, const struct cat_rtype *r,
 		std_spec(i, &f);
 		norm = NULL;
 		if (v && r && !bytes_has(r->std, r->n_std, i))
-			return cat_fail(err, "unknown_field", f.id,
+			return v_fail(err, "unknown_field", f.id,
 					"%s is not part of this form", f.id);
 		if (v && (rc = value_check(&f, f.id, v, &norm, err)))
 			return rc;
 		if (!norm) {
 			if (r && bytes_has(r->required, r->n_required, i))
-				return cat_fail(err, "required", f.id,
+				return v_fail(err, "required", f.id,
 						"%s is required", f.id);
 			continue;
 		}
@@ -282,13 +282,13 @@ static int custom_fields_check(const struct catalogue *c, const json_t *form,
 	int rc;
 
 	if (values && !json_is_object(values))
-		return cat_fail(err, "invalid_type", "fields",
+		return v_fail(err, "invalid_type", "fields",
 				"fields must be an object");
 	json_object_foreach((json_t *)values, key, jv) {
 		if (custom_on_form(r, cat_field_find(c, key)))
 			continue;
 		snprintf(path, sizeof(path), "fields.%s", key);
-		return cat_fail(err, "unknown_field", path,
+		return v_fail(err, "unknown_field", path,
 				"%s is not part of this form", path);
 	}
 	n = r ? r->n_custom : c->n_fields;
@@ -303,7 +303,7 @@ static int custom_fields_check(const struct catalogue *c, const json_t *form,
 			return rc;
 		if (!norm) {
 			if (r && d->required)
-				return cat_fail(err, "required", path,
+				return v_fail(err, "required", path,
 						"%s is required", path);
 			continue;
 		}
@@ -335,26 +335,26 @@ static int service_check(const struct catalogue *c, const struct contract *k,
 			return rc;
 		s = cat_service_find(c, id);
 		if (!s || (!staff && !cat_contract_has(k, s->id)))
-			return cat_fail(err, "invalid_value", "service",
+			return v_fail(err, "invalid_value", "service",
 					"service \"%.40s\" is not offered", id);
 		if (!(out->service = strdup(s->id)))
 			return DK_ERR_NOMEM;
 	} else if (offered) {
-		return cat_fail(err, "required", "service", "service is required");
+		return v_fail(err, "required", "service", "service is required");
 	}
 	if (sb) {
 		if ((rc = string_get(sb, "subcategory", &id, err)))
 			return rc;
 		if (!s)
-			return cat_fail(err, "invalid_value", "subcategory",
+			return v_fail(err, "invalid_value", "subcategory",
 					"a sub-category needs a service");
 		if (!(sub = cat_sub_find(s, id)))
-			return cat_fail(err, "invalid_value", "subcategory",
+			return v_fail(err, "invalid_value", "subcategory",
 					"\"%.40s\" is not a sub-category of %s", id, s->id);
 		if (!(out->subcategory = strdup(sub->id)))
 			return DK_ERR_NOMEM;
 	} else if (s && s->n_subs > 0) {
-		return cat_fail(err, "required", "subcategory",
+		return v_fail(err, "required", "subcategory",
 				"subcategory is required");
 	}
 	return 0;
@@ -371,7 +371,7 @@ static int priority_given(const json_t *form, bool allowed, uint8_t *out,
 	if (!v)
 		return 0;
 	if (!allowed)
-		return cat_fail(err, "not_allowed", "priority",
+		return v_fail(err, "not_allowed", "priority",
 				"the contract does not let you choose the priority");
 	if (json_is_string(v)) {
 		if (json_string_length(v) == 2)
@@ -380,11 +380,11 @@ static int priority_given(const json_t *form, bool allowed, uint8_t *out,
 		if (json_integer_value(v) >= 1 && json_integer_value(v) <= 4)
 			p = (uint8_t)json_integer_value(v);
 	} else {
-		return cat_fail(err, "invalid_type", "priority",
+		return v_fail(err, "invalid_type", "priority",
 				"priority must be a string such as \"P2\" or a number 1 to 4");
 	}
 	if (!p)
-		return cat_fail(err, "invalid_value", "priority",
+		return v_fail(err, "invalid_value", "priority",
 				"priority must be P1, P2, P3 or P4");
 	*out = p;
 	return 0;
@@ -402,25 +402,25 @@ static int type_check(const struct catalogue *c, bool staff, const json_t *form,
 	*rt = NULL;
 	if (tv) {
 		if (!staff)
-			return cat_fail(err, "not_allowed", "type",
+			return v_fail(err, "not_allowed", "type",
 					"the ticket type follows from the request type");
 		if ((rc = string_get(tv, "type", &type, err)))
 			return rc;
 		if (!catalogue_ticket_type_valid(type))
-			return cat_fail(err, "invalid_value", "type",
+			return v_fail(err, "invalid_value", "type",
 					"\"%.40s\" is not a ticket type", type);
 	}
 	if (rv) {
 		if ((rc = string_get(rv, "request_type", &id, err)))
 			return rc;
 		if (!(*rt = cat_rtype_find(c, id)))
-			return cat_fail(err, "invalid_value", "request_type",
+			return v_fail(err, "invalid_value", "request_type",
 					"\"%.40s\" is not a request type", id);
 		if (!(out->request_type = strdup((*rt)->id)))
 			return DK_ERR_NOMEM;
 		out->needs_approval = (*rt)->needs_approval;
 	} else if (!type) {
-		return cat_fail(err, "required", "request_type",
+		return v_fail(err, "required", "request_type",
 				"request_type is required");
 	}
 	out->ticket_type = strdup(type ? type : (*rt)->ticket_type);
@@ -442,7 +442,7 @@ static int form_keys_check(const json_t *form, struct field_error *err)
 		for (i = 0; keys[i] && strcmp(key, keys[i]) != 0; i++)
 			;
 		if (!keys[i])
-			return cat_fail(err, "unknown_field", key,
+			return v_fail(err, "unknown_field", key,
 					"unknown field \"%.40s\"", key);
 	}
 	return 0;
@@ -461,9 +461,9 @@ int catalogue_check(const struct catalogue *c, const struct contract *k,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (!form)
-		return cat_fail(err, "required", "form", "form is required");
+		return v_fail(err, "required", "form", "form is required");
 	if (!json_is_object(form))
-		return cat_fail(err, "invalid_type", "form", "form must be an object");
+		return v_fail(err, "invalid_type", "form", "form must be an object");
 	if (!(out->fields = json_object()))
 		return DK_ERR_NOMEM;
 	if ((rc = form_keys_check(form, err)) ||

@@ -142,9 +142,7 @@ extern const struct std_option cat_priorities[4];
 /* The matrix as rows of integers; new reference or NULL. */
 json_t *cat_matrix_json(const uint8_t m[N_IMPACT][N_URGENCY]);
 
-/* Sets err (when not NULL) and returns DK_ERR_INVALID. */
-__attribute__((format(printf, 4, 5)))
-int cat_fail(struct field_error *err, const char *code, const char *field,
-	     const char *fmt, ...);
+/* Field errors: v_fail of validate_int.h, shared by proto's parsers. */
+#include "validate_int.h"
 
 #endif

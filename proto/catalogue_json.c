@@ -41,7 +41,7 @@ static int keys_check(const json_t *o, const char *at, const char *const *known,
 		for (i = 0; known[i] && strcmp(key, known[i]) != 0; i++)
 			;
 		if (!known[i])
-			return cat_fail(err, "unknown_field", path_key(p, at, key),
+			return v_fail(err, "unknown_field", path_key(p, at, key),
 					"unknown key \"%.40s\"", key);
 	}
 	return 0;
@@ -62,7 +62,7 @@ static int member(const json_t *o, const char *at, const char *key, char type,
 	path_key(p, at, key);
 	if (!v) {
 		if (required)
-			return cat_fail(err, "required", p, "%s is required", p);
+			return v_fail(err, "required", p, "%s is required", p);
 		return 0;
 	}
 	switch (type) {
@@ -92,10 +92,10 @@ static int member(const json_t *o, const char *at, const char *key, char type,
 		break;
 	}
 	if (!ok)
-		return cat_fail(err, "invalid_type", p, "%s must be %s", p, what);
+		return v_fail(err, "invalid_type", p, "%s must be %s", p, what);
 	/* NUL inside a string would cut the C string short. */
 	if (type == 's' && strlen(json_string_value(v)) != json_string_length(v))
-		return cat_fail(err, "invalid_text", p, "%s contains a NUL byte", p);
+		return v_fail(err, "invalid_text", p, "%s contains a NUL byte", p);
 	*out = v;
 	return 0;
 }
@@ -103,7 +103,7 @@ static int member(const json_t *o, const char *at, const char *key, char type,
 static int object_check(const json_t *v, const char *at, struct field_error *err)
 {
 	if (!json_is_object(v))
-		return cat_fail(err, "invalid_type", at, "%s must be an object", at);
+		return v_fail(err, "invalid_type", at, "%s must be an object", at);
 	return 0;
 }
 
@@ -119,15 +119,15 @@ static int text_check(const json_t *s, const char *at, size_t max,
 		unsigned char ch = (unsigned char)t[i];
 
 		if (ch < 0x20 || ch == 0x7f)
-			return cat_fail(err, "invalid_text", at,
+			return v_fail(err, "invalid_text", at,
 					"%s contains control characters", at);
 		if (ch != ' ')
 			blank = false;
 	}
 	if (blank)
-		return cat_fail(err, "required", at, "%s is required", at);
+		return v_fail(err, "required", at, "%s is required", at);
 	if (len > max)
-		return cat_fail(err, "too_long", at, "%s is longer than %zu bytes",
+		return v_fail(err, "too_long", at, "%s is longer than %zu bytes",
 				at, max);
 	return 0;
 }
@@ -179,9 +179,9 @@ static int id_parse(const json_t *o, const char *at, char **out,
 		return rc;
 	path_key(p, at, "id");
 	if (json_string_length(v) == 0)
-		return cat_fail(err, "required", p, "%s is required", p);
+		return v_fail(err, "required", p, "%s is required", p);
 	if (!id_valid(json_string_value(v), json_string_length(v)))
-		return cat_fail(err, "invalid_value", p,
+		return v_fail(err, "invalid_value", p,
 				"%s must be 1 to %d of a-z, 0-9, _ and -, not starting with _ or -",
 				p, ID_MAX);
 	*out = strdup(json_string_value(v));
@@ -205,7 +205,7 @@ static int duplicate(const char *at, const char *id, struct field_error *err)
 {
 	char p[PATH_LEN];
 
-	return cat_fail(err, "duplicate", path_key(p, at, "id"),
+	return v_fail(err, "duplicate", path_key(p, at, "id"),
 			"the id \"%s\" is used twice", id);
 }
 
@@ -274,7 +274,7 @@ static int kind_parse(const json_t *o, const char *at, enum field_kind *out,
 			*out = kinds[i].kind;
 			return 0;
 		}
-	return cat_fail(err, "invalid_value", path_key(p, at, "kind"),
+	return v_fail(err, "invalid_value", path_key(p, at, "kind"),
 			"kind must be text, choice, number or date");
 }
 
@@ -292,7 +292,7 @@ static int field_bounds_parse(const json_t *o, const char *at,
 			return rc;
 		if (json_integer_value(v) < 1 ||
 		    json_integer_value(v) > TEXT_LENGTH_LIMIT)
-			return cat_fail(err, "invalid_value",
+			return v_fail(err, "invalid_value",
 					path_key(p, at, "max_length"),
 					"max_length must be 1 to %d", TEXT_LENGTH_LIMIT);
 		f->max_length = (size_t)json_integer_value(v);
@@ -302,7 +302,7 @@ static int field_bounds_parse(const json_t *o, const char *at,
 					&f->n_choices, err)))
 			return rc;
 		if (f->n_choices == 0)
-			return cat_fail(err, "required", path_key(p, at, "choices"),
+			return v_fail(err, "required", path_key(p, at, "choices"),
 					"a choice field needs at least one choice");
 		return 0;
 	case KIND_NUMBER:
@@ -316,7 +316,7 @@ static int field_bounds_parse(const json_t *o, const char *at,
 			return DK_ERR_NOMEM;
 		if (f->min && f->max &&
 		    json_number_value(f->min) > json_number_value(f->max))
-			return cat_fail(err, "invalid_value", path_key(p, at, "max"),
+			return v_fail(err, "invalid_value", path_key(p, at, "max"),
 					"max must not be less than min");
 		return 0;
 	default:
@@ -354,7 +354,7 @@ static int field_parse(struct catalogue *c, const json_t *o, const char *at,
 		return rc;
 	/* Custom values sit next to the standard ones in a ticket's fields. */
 	if (cat_std_find(f->id) >= 0)
-		return cat_fail(err, "invalid_value", path_key(p, at, "id"),
+		return v_fail(err, "invalid_value", path_key(p, at, "id"),
 				"\"%s\" is the id of a standard field", f->id);
 	if (id_seen(c->fields, sizeof(*c->fields), i, f->id))
 		return duplicate(at, f->id, err);
@@ -391,29 +391,29 @@ static int id_list_parse(const json_t *o, const char *at, const char *key,
 		v = json_array_get(a, i);
 		path_index(q, p, i);
 		if (!json_is_string(v))
-			return cat_fail(err, "invalid_type", q, "%s must be a string", q);
+			return v_fail(err, "invalid_type", q, "%s must be a string", q);
 		id = json_string_value(v);
 		if (strcmp(key, "custom_fields") == 0) {
 			idx = cat_field_find(c, id);
 			if (idx < 0)
-				return cat_fail(err, "invalid_value", q,
+				return v_fail(err, "invalid_value", q,
 						"no custom field \"%.40s\" is defined", id);
 		} else {
 			idx = cat_std_find(id);
 			if (idx < 0)
-				return cat_fail(err, "invalid_value", q,
+				return v_fail(err, "invalid_value", q,
 						"\"%.40s\" is not a standard field", id);
 		}
 		if (strcmp(key, "required") == 0) {
 			for (j = 0; j < r->n_std && r->std[j] != idx; j++)
 				;
 			if (j == r->n_std)
-				return cat_fail(err, "invalid_value", q,
+				return v_fail(err, "invalid_value", q,
 						"\"%s\" is not among the fields of this form", id);
 		}
 		for (j = 0; j < *n_out; j++)
 			if ((*out)[j] == (size_t)idx)
-				return cat_fail(err, "duplicate", q,
+				return v_fail(err, "duplicate", q,
 						"\"%s\" is listed twice", id);
 		(*out)[(*n_out)++] = (size_t)idx;
 	}
@@ -463,7 +463,7 @@ static int rtype_parse(struct catalogue *c, const json_t *o, const char *at,
 	if ((rc = member(o, at, "ticket_type", 's', true, &v, err)))
 		return rc;
 	if (!catalogue_ticket_type_valid(json_string_value(v)))
-		return cat_fail(err, "invalid_value", path_key(p, at, "ticket_type"),
+		return v_fail(err, "invalid_value", path_key(p, at, "ticket_type"),
 				"\"%.40s\" is not a ticket type", json_string_value(v));
 	r->ticket_type = strdup(json_string_value(v));
 	if (!r->ticket_type)
@@ -518,7 +518,7 @@ static int array_parse(struct catalogue *c, const json_t *doc, const char *key,
 	n = json_array_size(a);
 	if (n == 0) {
 		if (required)
-			return cat_fail(err, "required", key, "%s must not be empty", key);
+			return v_fail(err, "required", key, "%s must not be empty", key);
 		return 0;
 	}
 	*arr = calloc(n, stride);
@@ -545,25 +545,25 @@ static int matrix_parse(struct catalogue *c, const json_t *doc,
 	if ((rc = member(doc, "", key, 'a', false, &m, err)) || !m)
 		return rc;
 	if (json_array_size(m) != N_IMPACT)
-		return cat_fail(err, "invalid_value", key,
+		return v_fail(err, "invalid_value", key,
 				"%s needs %d rows, one per impact level", key, N_IMPACT);
 	for (i = 0; i < N_IMPACT; i++) {
 		row = json_array_get(m, i);
 		path_index(p, key, i);
 		if (!json_is_array(row))
-			return cat_fail(err, "invalid_type", p, "%s must be an array", p);
+			return v_fail(err, "invalid_type", p, "%s must be an array", p);
 		if (json_array_size(row) != N_URGENCY)
-			return cat_fail(err, "invalid_value", p,
+			return v_fail(err, "invalid_value", p,
 					"%s needs %d priorities, one per urgency level",
 					p, N_URGENCY);
 		for (j = 0; j < N_URGENCY; j++) {
 			v = json_array_get(row, j);
 			path_index(q, p, j);
 			if (!json_is_integer(v))
-				return cat_fail(err, "invalid_type", q,
+				return v_fail(err, "invalid_type", q,
 						"%s must be an integer", q);
 			if (json_integer_value(v) < 1 || json_integer_value(v) > 4)
-				return cat_fail(err, "invalid_value", q,
+				return v_fail(err, "invalid_value", q,
 						"%s must be 1 to 4 (P1 to P4)", q);
 			c->matrix[i][j] = (uint8_t)json_integer_value(v);
 		}
@@ -586,13 +586,13 @@ int catalogue_from_json(const json_t *doc, struct catalogue **out,
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (!json_is_object(doc))
-		return cat_fail(err, "invalid_type", "",
+		return v_fail(err, "invalid_type", "",
 				"a catalogue must be a JSON object");
 	if ((rc = keys_check(doc, "", keys, err)) ||
 	    (rc = member(doc, "", "version", 'i', true, &v, err)))
 		return rc;
 	if (json_integer_value(v) != CATALOGUE_FORMAT_VERSION)
-		return cat_fail(err, "invalid_value", "version",
+		return v_fail(err, "invalid_value", "version",
 				"version must be %d", CATALOGUE_FORMAT_VERSION);
 	c = calloc(1, sizeof(*c));
 	if (!c)

@@ -9,6 +9,7 @@
 
 #include "dk_err.h"
 #include "validate.h"
+#include "validate_int.h"
 #define DESKD_WORKFLOW_INTERNAL
 #include "workflow_impl.h"
 
@@ -19,22 +20,6 @@ struct builder {
 	struct wf_rule *rules;
 	struct field_error *err;
 };
-
-__attribute__((format(printf, 4, 5)))
-static int fail(struct field_error *err, const char *code, const char *field,
-		const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return DK_ERR_INVALID;
-	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return DK_ERR_INVALID;
-}
 
 /* obj must be an object holding only the listed (NULL-ended) keys; field
  * names it in errors. Keys are cut in messages so they fit. */
@@ -47,7 +32,7 @@ static int check_keys(const json_t *obj, const char *field, const char *const *k
 	size_t i;
 
 	if (!json_is_object(obj))
-		return fail(err, *field ? "invalid_type" : "invalid_json", field,
+		return v_fail(err, *field ? "invalid_type" : "invalid_json", field,
 			    "%s must be a JSON object", *field ? field : "the workflow");
 	/* json_object_foreach needs a non-const object; it does not modify. */
 	json_object_foreach((json_t *)obj, key, v) {
@@ -57,7 +42,7 @@ static int check_keys(const json_t *obj, const char *field, const char *const *k
 		if (known[i])
 			continue;
 		snprintf(path, sizeof(path), "%s%s%.24s", field, *field ? "." : "", key);
-		return fail(err, "unknown_field", path, "unknown field \"%.24s\"", key);
+		return v_fail(err, "unknown_field", path, "unknown field \"%.24s\"", key);
 	}
 	return 0;
 }
@@ -84,11 +69,11 @@ static int get_string(const json_t *obj, const char *key, const char *field,
 	*out = NULL;
 	if (!v || json_is_null(v)) {
 		if (required)
-			return fail(err, "required", field, "%s is required", key);
+			return v_fail(err, "required", field, "%s is required", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fail(err, "invalid_type", field, "%s must be a string", key);
+		return v_fail(err, "invalid_type", field, "%s must be a string", key);
 	*out = json_string_value(v);
 	return 0;
 }
@@ -102,7 +87,7 @@ static int get_bool(const json_t *obj, const char *key, const char *field,
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return fail(err, "invalid_type", field, "%s must be true or false", key);
+		return v_fail(err, "invalid_type", field, "%s must be true or false", key);
 	*out = json_is_true(v);
 	return 0;
 }
@@ -118,20 +103,20 @@ static int check_label(struct builder *b, const json_t *labels, size_t idx, int 
 
 	snprintf(field, sizeof(field), "statuses[%zu].labels.%s", idx, wf_lang_codes[lang]);
 	if (!v)
-		return fail(b->err, "required", field, "a label in \"%s\" is required",
+		return v_fail(b->err, "required", field, "a label in \"%s\" is required",
 			    wf_lang_codes[lang]);
 	if (!json_is_string(v))
-		return fail(b->err, "invalid_type", field, "a label must be a string");
+		return v_fail(b->err, "invalid_type", field, "a label must be a string");
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (len == 0)
-		return fail(b->err, "required", field, "a label may not be empty");
+		return v_fail(b->err, "required", field, "a label may not be empty");
 	if (len > WF_LABEL_MAX)
-		return fail(b->err, "too_long", field, "a label is at most %d bytes",
+		return v_fail(b->err, "too_long", field, "a label is at most %d bytes",
 			    WF_LABEL_MAX);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return fail(b->err, "invalid_text", field,
+			return v_fail(b->err, "invalid_text", field,
 				    "a label may not hold control characters");
 	*out = s;
 	return 0;
@@ -167,22 +152,22 @@ static int read_status(struct builder *b, const json_t *o, size_t idx)
 	if ((rc = get_string(o, "name", sub, true, &name, b->err)))
 		return rc;
 	if (!name_ok(name))
-		return fail(b->err, "invalid_value", sub,
+		return v_fail(b->err, "invalid_value", sub,
 			    "a status name is 1 to %d lower-case letters, digits or '_', "
 			    "starting with a letter", WF_NAME_MAX);
 	if (wf_status_find(b->wf, name) >= 0)
-		return fail(b->err, "duplicate", sub, "status \"%s\" is defined twice",
+		return v_fail(b->err, "duplicate", sub, "status \"%s\" is defined twice",
 			    name);
 	snprintf(sub, sizeof(sub), "%s.category", field);
 	if ((rc = get_string(o, "category", sub, true, &cat, b->err)))
 		return rc;
 	if (status_category_parse(cat, &c))
-		return fail(b->err, "invalid_value", sub,
+		return v_fail(b->err, "invalid_value", sub,
 			    "category must be new, open, waiting, resolved or closed");
 	snprintf(sub, sizeof(sub), "%s.labels", field);
 	labels = json_object_get(o, "labels");
 	if (!labels)
-		return fail(b->err, "required", sub, "labels are required");
+		return v_fail(b->err, "required", sub, "labels are required");
 	if ((rc = check_keys(labels, sub, label_keys, b->err)))
 		return rc;
 	for (lang = 0; lang < WF_N_LANGS; lang++)
@@ -217,12 +202,12 @@ static int read_statuses(struct builder *b, const json_t *arr)
 	int rc;
 
 	if (!arr)
-		return fail(b->err, "required", "statuses", "statuses are required");
+		return v_fail(b->err, "required", "statuses", "statuses are required");
 	if (!json_is_array(arr))
-		return fail(b->err, "invalid_type", "statuses",
+		return v_fail(b->err, "invalid_type", "statuses",
 			    "statuses must be an array");
 	if (json_array_size(arr) > WF_MAX_STATUSES)
-		return fail(b->err, "too_long", "statuses",
+		return v_fail(b->err, "too_long", "statuses",
 			    "a workflow has at most %d statuses", WF_MAX_STATUSES);
 	b->statuses = calloc(json_array_size(arr) + 1, sizeof(*b->statuses));
 	if (!b->statuses)
@@ -236,7 +221,7 @@ static int read_statuses(struct builder *b, const json_t *arr)
 			if (b->statuses[i].category == needed[j])
 				break;
 		if (i == b->wf->n_statuses)
-			return fail(b->err, "required", "statuses",
+			return v_fail(b->err, "required", "statuses",
 				    "the workflow needs a status in category \"%s\"",
 				    status_category_name(needed[j]));
 	}
@@ -256,10 +241,10 @@ static int get_status_ref(struct builder *b, const json_t *o, const char *key,
 		return rc;
 	*out = wf_status_find(b->wf, name);
 	if (*out < 0)
-		return fail(b->err, "invalid_value", field, "there is no status \"%.64s\"",
+		return v_fail(b->err, "invalid_value", field, "there is no status \"%.64s\"",
 			    name);
 	if (!may_be_closed && b->statuses[*out].category == CATEGORY_CLOSED)
-		return fail(b->err, "invalid_value", field,
+		return v_fail(b->err, "invalid_value", field,
 			    "nothing may start from or leave a closed status");
 	return 0;
 }
@@ -276,14 +261,14 @@ static int get_categories(struct builder *b, const json_t *o, const char *key,
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return fail(b->err, "invalid_type", field,
+		return v_fail(b->err, "invalid_type", field,
 			    "%s must be a non-empty array of categories", key);
 	json_array_foreach(arr, i, v) {
 		if (!json_is_string(v) || status_category_parse(json_string_value(v), &c))
-			return fail(b->err, "invalid_value", field, "categories are new, "
+			return v_fail(b->err, "invalid_value", field, "categories are new, "
 				    "open, waiting, resolved or closed");
 		if (c == CATEGORY_CLOSED && !may_hold_closed)
-			return fail(b->err, "invalid_value", field,
+			return v_fail(b->err, "invalid_value", field,
 				    "nothing may leave a closed status");
 		*mask |= CAT_BIT(c);
 	}
@@ -308,12 +293,12 @@ static int read_rule(struct builder *b, const json_t *o, size_t idx)
 	if ((rc = get_string(o, "action", sub, true, &s, b->err)))
 		return rc;
 	if (wf_action_parse(s, &r->action))
-		return fail(b->err, "invalid_value", sub, "unknown action \"%.32s\"", s);
+		return v_fail(b->err, "invalid_value", sub, "unknown action \"%.32s\"", s);
 	snprintf(sub, sizeof(sub), "%s.actor", field);
 	if ((rc = get_string(o, "actor", sub, true, &s, b->err)))
 		return rc;
 	if (wf_actor_parse(s, &r->actor))
-		return fail(b->err, "invalid_value", sub,
+		return v_fail(b->err, "invalid_value", sub,
 			    "actor must be customer, agent or approver");
 	snprintf(sub, sizeof(sub), "%s.from_status", field);
 	if ((rc = get_status_ref(b, o, "from_status", sub, false, false, &r->from_status)))
@@ -322,10 +307,10 @@ static int read_rule(struct builder *b, const json_t *o, size_t idx)
 	if ((rc = get_categories(b, o, "from_categories", sub, false, &r->from_mask)))
 		return rc;
 	if (r->from_status >= 0 && r->from_mask)
-		return fail(b->err, "invalid_value", sub,
+		return v_fail(b->err, "invalid_value", sub,
 			    "give from_status or from_categories, not both");
 	if (r->from_status < 0 && !r->from_mask)
-		return fail(b->err, "required", sub,
+		return v_fail(b->err, "required", sub,
 			    "from_status or from_categories is required");
 	snprintf(sub, sizeof(sub), "%s.to_categories", field);
 	if ((rc = get_categories(b, o, "to_categories", sub, true, &r->to_mask)))
@@ -335,7 +320,7 @@ static int read_rule(struct builder *b, const json_t *o, size_t idx)
 		return rc;
 	if (r->to >= 0 && r->to_mask &&
 	    !(r->to_mask & CAT_BIT(b->statuses[r->to].category)))
-		return fail(b->err, "invalid_value", sub,
+		return v_fail(b->err, "invalid_value", sub,
 			    "the default target must be in to_categories");
 	snprintf(sub, sizeof(sub), "%s.needs_comment", field);
 	if ((rc = get_bool(o, "needs_comment", sub, false, &r->needs_comment, b->err)))
@@ -350,12 +335,12 @@ static int read_rules(struct builder *b, const json_t *arr)
 	int rc;
 
 	if (!arr)
-		return fail(b->err, "required", "transitions", "transitions are required");
+		return v_fail(b->err, "required", "transitions", "transitions are required");
 	if (!json_is_array(arr))
-		return fail(b->err, "invalid_type", "transitions",
+		return v_fail(b->err, "invalid_type", "transitions",
 			    "transitions must be an array");
 	if (json_array_size(arr) > WF_MAX_RULES)
-		return fail(b->err, "too_long", "transitions",
+		return v_fail(b->err, "too_long", "transitions",
 			    "a workflow has at most %d transitions", WF_MAX_RULES);
 	b->rules = calloc(json_array_size(arr) + 1, sizeof(*b->rules));
 	if (!b->rules)
