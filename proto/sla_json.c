@@ -26,32 +26,6 @@ static const char *const day_keys[] = {
 static const char *const priority_keys[] = { "P1", "P2", "P3", "P4", NULL };
 static const char *const target_keys[] = { "first_response", "resolution", NULL };
 
-/* obj must be an object with only the listed keys; field names it ("" for
- * the whole document). Keys are cut in paths and messages so they fit. */
-static int check_keys(const json_t *obj, const char *field, const char *const *known,
-		      struct field_error *err)
-{
-	const char *key;
-	char path[96];
-	json_t *v;
-	size_t i;
-
-	if (!json_is_object(obj))
-		return v_fail(err, *field ? "invalid_type" : "invalid_json", field,
-			      "%s must be a JSON object", *field ? field : "the document");
-	/* json_object_foreach needs a non-const object; it does not modify. */
-	json_object_foreach((json_t *)obj, key, v) {
-		for (i = 0; known[i]; i++)
-			if (strcmp(key, known[i]) == 0)
-				break;
-		if (known[i])
-			continue;
-		snprintf(path, sizeof(path), "%s%s%.24s", field, *field ? "." : "", key);
-		return v_fail(err, "unknown_field", path, "unknown field \"%.24s\"", key);
-	}
-	return 0;
-}
-
 /* "HH:MM" at s: minutes, or -1. Hours up to 24; the range is checked later. */
 static int clock_parse(const char *s)
 {
@@ -129,7 +103,7 @@ static int read_hours(const json_t *hours, const char *prefix, struct sla_calend
 	if (!json_is_object(hours))
 		return v_fail(err, "invalid_type", field,
 			      "hours are \"around_the_clock\" or one list per weekday");
-	if ((rc = check_keys(hours, field, day_keys, err)))
+	if ((rc = v_check_keys(hours, field, day_keys, "the document", err)))
 		return rc;
 	for (wd = 0; wd < 7; wd++) {
 		snprintf(field, sizeof(field), "%shours.%s", prefix, day_keys[wd]);
@@ -182,7 +156,7 @@ static int calendar_read(const json_t *doc, const char *prefix, struct sla_calen
 	int rc;
 
 	snprintf(field, sizeof(field), "%.*s", *prefix ? (int)strlen(prefix) - 1 : 0, prefix);
-	if ((rc = check_keys(doc, field, calendar_keys, err)))
+	if ((rc = v_check_keys(doc, field, calendar_keys, "the document", err)))
 		return rc;
 	snprintf(field, sizeof(field), "%stime_zone", prefix);
 	tz = json_object_get(doc, "time_zone");
@@ -358,7 +332,7 @@ static int read_targets(const json_t *targets, struct sla_policy *out,
 
 	if (!targets || json_is_null(targets))
 		return v_fail(err, "required", "targets", "targets are required");
-	if ((rc = check_keys(targets, "targets", priority_keys, err)))
+	if ((rc = v_check_keys(targets, "targets", priority_keys, "the document", err)))
 		return rc;
 	for (p = 0; p < SLA_PRIORITIES; p++) {
 		snprintf(field, sizeof(field), "targets.%s", priority_keys[p]);
@@ -366,7 +340,7 @@ static int read_targets(const json_t *targets, struct sla_policy *out,
 		if (!t)
 			return v_fail(err, "required", field,
 				      "targets for every priority are required");
-		if ((rc = check_keys(t, field, target_keys, err)))
+		if ((rc = v_check_keys(t, field, target_keys, "the document", err)))
 			return rc;
 		snprintf(field, sizeof(field), "targets.%s.first_response", priority_keys[p]);
 		if ((rc = read_duration(t, "first_response", field, true,
@@ -391,7 +365,7 @@ static int policy_read(const json_t *doc, struct sla_policy *out, struct field_e
 	const json_t *cal;
 	int rc;
 
-	if ((rc = check_keys(doc, "", policy_keys, err)))
+	if ((rc = v_check_keys(doc, "", policy_keys, "the document", err)))
 		return rc;
 	if ((rc = read_name(json_object_get(doc, "name"), out, err)))
 		return rc;

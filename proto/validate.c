@@ -109,6 +109,30 @@ static bool all_space(const char *s, size_t len)
 	return true;
 }
 
+int v_check_keys(const json_t *obj, const char *field, const char *const *known,
+		 const char *whole, struct field_error *err)
+{
+	char path[96];
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(obj))
+		return v_fail(err, *field ? "invalid_type" : "invalid_json", field,
+			      "%s must be a JSON object", *field ? field : whole);
+	/* json_object_foreach needs a non-const object; it does not modify. */
+	json_object_foreach((json_t *)obj, key, v) {
+		for (i = 0; known[i]; i++)
+			if (strcmp(key, known[i]) == 0)
+				break;
+		if (known[i])
+			continue;
+		snprintf(path, sizeof(path), "%s%s%.24s", field, *field ? "." : "", key);
+		return v_fail(err, "unknown_field", path, "unknown field \"%.24s\"", key);
+	}
+	return 0;
+}
+
 /* Reads the string field key into *out (NULL when absent and optional).
  * Length limits count bytes after trimming. */
 int v_get_text(const json_t *body, const char *key, unsigned flags,

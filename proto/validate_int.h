@@ -25,6 +25,11 @@ __attribute__((format(printf, 4, 5)))
 int v_fail(struct field_error *err, const char *code, const char *field, const char *fmt, ...);
 /* The body must be an object holding only the listed (NULL-ended) keys. */
 int v_check_object(const json_t *body, const char *const *known, struct field_error *err);
+/* obj (a document or a part named field, "" for the whole of it, called
+ * whole in messages) must be an object holding only the listed (NULL-ended)
+ * keys. Keys are cut in paths and messages so they fit. */
+int v_check_keys(const json_t *obj, const char *field, const char *const *known,
+		 const char *whole, struct field_error *err);
 /* String field key into *out (malloc'd; NULL when absent and optional). */
 int v_get_text(const json_t *body, const char *key, unsigned flags, size_t max, char **out,
 	       struct field_error *err);

@@ -21,32 +21,6 @@ struct builder {
 	struct field_error *err;
 };
 
-/* obj must be an object holding only the listed (NULL-ended) keys; field
- * names it in errors. Keys are cut in messages so they fit. */
-static int check_keys(const json_t *obj, const char *field, const char *const *known,
-		      struct field_error *err)
-{
-	char path[64];
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	if (!json_is_object(obj))
-		return v_fail(err, *field ? "invalid_type" : "invalid_json", field,
-			    "%s must be a JSON object", *field ? field : "the workflow");
-	/* json_object_foreach needs a non-const object; it does not modify. */
-	json_object_foreach((json_t *)obj, key, v) {
-		for (i = 0; known[i]; i++)
-			if (strcmp(key, known[i]) == 0)
-				break;
-		if (known[i])
-			continue;
-		snprintf(path, sizeof(path), "%s%s%.24s", field, *field ? "." : "", key);
-		return v_fail(err, "unknown_field", path, "unknown field \"%.24s\"", key);
-	}
-	return 0;
-}
-
 static bool name_ok(const char *s)
 {
 	size_t i;
@@ -146,7 +120,7 @@ static int read_status(struct builder *b, const json_t *o, size_t idx)
 	int rc, lang;
 
 	snprintf(field, sizeof(field), "statuses[%zu]", idx);
-	if ((rc = check_keys(o, field, keys, b->err)))
+	if ((rc = v_check_keys(o, field, keys, "the workflow", b->err)))
 		return rc;
 	snprintf(sub, sizeof(sub), "%s.name", field);
 	if ((rc = get_string(o, "name", sub, true, &name, b->err)))
@@ -168,7 +142,7 @@ static int read_status(struct builder *b, const json_t *o, size_t idx)
 	labels = json_object_get(o, "labels");
 	if (!labels)
 		return v_fail(b->err, "required", sub, "labels are required");
-	if ((rc = check_keys(labels, sub, label_keys, b->err)))
+	if ((rc = v_check_keys(labels, sub, label_keys, "the workflow", b->err)))
 		return rc;
 	for (lang = 0; lang < WF_N_LANGS; lang++)
 		if ((rc = check_label(b, labels, idx, lang, &label[lang])))
@@ -287,7 +261,7 @@ static int read_rule(struct builder *b, const json_t *o, size_t idx)
 	int rc;
 
 	snprintf(field, sizeof(field), "transitions[%zu]", idx);
-	if ((rc = check_keys(o, field, keys, b->err)))
+	if ((rc = v_check_keys(o, field, keys, "the workflow", b->err)))
 		return rc;
 	snprintf(sub, sizeof(sub), "%s.action", field);
 	if ((rc = get_string(o, "action", sub, true, &s, b->err)))
@@ -368,7 +342,7 @@ int workflow_from_json(const json_t *doc, struct workflow **out,
 	if (!out)
 		return DK_ERR_INVALID;
 	*out = NULL;
-	if ((rc = check_keys(doc, "", keys, err)))
+	if ((rc = v_check_keys(doc, "", keys, "the workflow", err)))
 		return rc;
 	b.wf = calloc(1, sizeof(*b.wf));
 	if (!b.wf)
