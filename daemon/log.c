@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "utf8.h"
+
 static enum log_level min_level = LOG_INFO;
 static const char *level_names[] = { "debug", "info", "warn", "error" };
 
@@ -29,7 +31,8 @@ static bool needs_quotes(const char *v)
 	if (!*v)
 		return true;
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p <= ' ' || *p == '"' || *p == '=' || *p == '\\' || *p == 0x7f)
+		if (*p <= ' ' || *p == '"' || *p == '=' || *p == '\\' || *p == 0x7f ||
+		    (*p >= 0x80 && !utf8_seq_len(p)))
 			return true;
 	return false;
 }
@@ -41,8 +44,16 @@ static void put_value(FILE *f, const char *v)
 		return;
 	}
 	fputc('"', f);
+	/* Bytes that are not UTF-8 are escaped too: a request path or header
+	 * must not make the log undecodable for whatever reads it. */
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\')
+		size_t n = *p >= 0x80 ? utf8_seq_len(p) : 1;
+		if (n > 1) {
+			fwrite(p, 1, n, f);
+			p += n - 1;
+		} else if (n == 0)
+			fprintf(f, "\\x%02x", *p);
+		else if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", f);
@@ -90,6 +101,9 @@ void log_event(enum log_level level, const char *msg, ...)
 	fclose(f);
 	if (n <= 0 || (size_t)n >= sizeof line) {
 		n = (long)strnlen(line, sizeof line - 2);
+		/* cut before a character the limit splits, never inside it */
+		while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+			n--;
 		line[n++] = '\n';
 	}
 	fwrite(line, 1, (size_t)n, stderr);

@@ -120,7 +120,8 @@ class Deskd:
         self.proc = subprocess.Popen(
             [DESKD, "--data", self.data, "--listen", "127.0.0.1:0", "--config", self.config,
              *extra_args],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            errors="surrogateescape")
         deadline = time.time() + 30
         while time.time() < deadline:
             line = self.proc.stderr.readline()
@@ -130,7 +131,8 @@ class Deskd:
             m = re.search(r"msg=listening addr=127\.0\.0\.1:(\d+)", line)
             if m:
                 self.port = int(m.group(1))
-                threading.Thread(target=self._drain, daemon=True).start()
+                self._drainer = threading.Thread(target=self._drain, daemon=True)
+                self._drainer.start()
                 return self
         self.proc.kill()
         raise AssertionError("deskd did not start:\n" + "".join(self.log))
@@ -150,8 +152,13 @@ class Deskd:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             rc = self.proc.wait()
-        time.sleep(0.05)
+        if getattr(self, "_drainer", None):
+            self._drainer.join(timeout=10)
+            self._drainer = None
         self.proc = None
+        # whatever reads the log must be able to decode every line
+        bad = [l for l in self.log if any("\udc80" <= ch <= "\udcff" for ch in l)]
+        assert not bad, f"deskd logged bytes that are not UTF-8: {bad[:3]!r}"
         if expect_clean and rc != 0:
             raise AssertionError(f"deskd exited with {rc}:\n" + "".join(self.log[-60:]))
         return rc

@@ -7,7 +7,7 @@ import json
 import threading
 
 from harness import (PASSWORD, Client, check_error, check_security_headers, run, test,
-                     world)
+                     wait_for, world)
 
 MIB = 1024 * 1024
 CONTACT = ["email", "phone", "fax", "mail"]
@@ -196,8 +196,8 @@ def test_password_change_ends_the_other_sessions():
         # the old password no longer counts as the current one
         check_error(here.post(pw, {"old_password": PASSWORD, "new_password": "other-pass"}),
                     422, "invalid_value", "old_password")
-        assert [l for l in d.log_lines("password_changed") if "sessions_ended=2" in l], \
-            d.log_lines("password_changed")
+        wait_for(lambda: [l for l in d.log_lines("password_changed")
+                          if "sessions_ended=2" in l], what="password_changed sessions_ended=2")
         d.restart()
         assert here.get("/api/v1/me").status == 200
         d.login("alice", "n3w-pass")

@@ -10,7 +10,8 @@ import subprocess
 import tempfile
 import time
 
-from harness import (DESKD, FAST_CONFIG, Deskd, check_error, parse_raw_response, run, test)
+from harness import (DESKD, FAST_CONFIG, Deskd, check_error, parse_raw_response, run, test,
+                     wait_for)
 
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -118,8 +119,8 @@ def test_files_are_served_with_their_type_and_page_headers():
             assert r.header("Cache-Control") == "no-store", (path, r.headers)
         assert s.d.request("GET", "/healthz").json == {"status": "ok"}
         # static requests pass the one request entry: they are logged
-        lines = s.d.log_lines("request")
-        assert any("path=/app.js" in l and "status=200" in l for l in lines), lines[-5:]
+        wait_for(lambda: [l for l in s.d.log_lines("request")
+                          if "path=/app.js" in l and "status=200" in l], what="request log")
     finally:
         s.close()
 
@@ -192,6 +193,9 @@ def test_nothing_outside_the_directory_leaks():
                     assert headers.get("content-type", "").startswith("application/json"), \
                         (target, headers)
                     assert b'"error"' in body, (target, body[:200])
+        # a path that is not UTF-8 is logged escaped, so the log stays readable
+        wait_for(lambda: [l for l in s.d.log_lines("request") if r'path="/\xff\xfe.html"' in l],
+                 what="escaped path in the request log")
         # through the client too (it may normalise some forms itself)
         for target in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt"):
             r = s.d.request("GET", target)
