@@ -25,6 +25,15 @@ void config_defaults(struct config *c)
 	c->session_hours = 12;
 	c->remember_days = 30;
 	c->cookie_secure = false;
+	snprintf(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
+	snprintf(c->mail_from, sizeof c->mail_from, "Service desk <support@deskd.example>");
+	c->mail_max_attempts = 10;
+	c->mail_retry_s = 60;
+	c->mail_timeout_s = 60;
+	c->mail_parallel = 4;
+	c->signup = false;
+	c->link_hours = 24;
+	c->mail_per_hour = 5;
 }
 
 struct load_state {
@@ -86,6 +95,7 @@ static const struct opt options[] = {
 	NUM("server", "idle_timeout", idle_timeout_s, 1, 3600),
 	NUM("server", "backlog", backlog, 16, 65535),
 	STR("server", "www_dir", www_dir),
+	BOOL("server", "trust_proxy", trust_proxy),
 	NUM("security", "scrypt_n", scrypt_n, 1024, 1L << 22),
 	NUM("security", "scrypt_r", scrypt_r, 1, 32),
 	NUM("security", "scrypt_p", scrypt_p, 1, 32),
@@ -94,6 +104,20 @@ static const struct opt options[] = {
 	NUM("security", "session_hours", session_hours, 1, 24 * 365),
 	NUM("security", "remember_days", remember_days, 1, 3650),
 	BOOL("security", "cookie_secure", cookie_secure),
+	STR("mail", "base_url", base_url),
+	STR("mail", "from", mail_from),
+	STR("mail", "smtp_url", smtp_url),
+	BOOL("mail", "smtp_starttls", smtp_starttls),
+	STR("mail", "smtp_user", smtp_user),
+	STR("mail", "smtp_password", smtp_password),
+	NUM("mail", "max_attempts", mail_max_attempts, 1, 100),
+	NUM("mail", "retry_seconds", mail_retry_s, 1, 86400),
+	NUM("mail", "timeout_seconds", mail_timeout_s, 1, 3600),
+	NUM("mail", "parallel", mail_parallel, 1, 64),
+	BOOL("accounts", "signup", signup),
+	NUM("accounts", "link_hours", link_hours, 1, 24 * 30),
+	NUM("accounts", "mail_per_hour", mail_per_hour, 1, 1000),
+	NUM("data", "retention_years", retention_years, 0, 100),
 };
 
 static void store_long(void *p, size_t size, long n)
@@ -173,6 +197,19 @@ int config_check(const struct config *c, char *err, size_t err_size)
 			snprintf(err, err_size, "[server] ticket_prefix may hold only A-Z and 0-9");
 			return -1;
 		}
+	}
+	if (strncmp(c->base_url, "http://", 7) && strncmp(c->base_url, "https://", 8)) {
+		snprintf(err, err_size, "[mail] base_url must start with http:// or https://");
+		return -1;
+	}
+	if (c->smtp_url[0] && strncmp(c->smtp_url, "smtp://", 7) &&
+	    strncmp(c->smtp_url, "smtps://", 8)) {
+		snprintf(err, err_size, "[mail] smtp_url must start with smtp:// or smtps://");
+		return -1;
+	}
+	if (!strchr(c->mail_from, '@')) {
+		snprintf(err, err_size, "[mail] from must hold an e-mail address");
+		return -1;
 	}
 	if (!strchr(c->listen, ':')) {
 		snprintf(err, err_size, "listen address must be ADDR:PORT, not \"%s\"", c->listen);

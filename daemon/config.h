@@ -28,6 +28,24 @@ struct config {
 	int session_hours;       /* browser session lifetime */
 	int remember_days;       /* "remember me" lifetime */
 	bool cookie_secure;      /* set when deskd is served over TLS */
+	bool trust_proxy;        /* a loopback peer's X-Forwarded-For names the client */
+	/* [mail]: the outbox and its delivery (docs/CONFIGURATION.md) */
+	char base_url[256];      /* the portal as users reach it, for links in mail */
+	char mail_from[256];     /* From: of every message, "Name <addr>" or addr */
+	char smtp_url[256];      /* smtp://host:port or smtps://host:port; "": maildir */
+	bool smtp_starttls;      /* smtp://: refuse to send unless STARTTLS works */
+	char smtp_user[128];
+	char smtp_password[256];
+	int mail_max_attempts;   /* then a message is given up and kept as failed */
+	int mail_retry_s;        /* first retry; each next one waits twice as long */
+	int mail_timeout_s;      /* one delivery, connect to end of data */
+	int mail_parallel;       /* deliveries under way at once */
+	/* [accounts]: sign-up, activation, reset and invitation links */
+	bool signup;             /* self sign-up for organisations' e-mail domains */
+	int link_hours;          /* lifetime of activation, reset and invitation links */
+	int mail_per_hour;       /* account mails to one address per hour */
+	/* [data] */
+	int retention_years;     /* closed tickets are purged after this; 0: kept */
 };
 
 void config_defaults(struct config *c);

@@ -18,6 +18,10 @@ struct evconnlistener;
 struct store;
 struct hashpool;
 struct sla_engine;
+struct metrics;
+struct mailer;
+struct ratelimit;
+struct retention;
 
 struct deskd {
 	struct config cfg;
@@ -35,6 +39,10 @@ struct deskd {
 	struct event *session_timer; /* armed for the earliest session expiry */
 	int64_t session_timer_ms;    /* when it is armed for; 0: not armed */
 	struct sla_engine *sla;      /* SLA deadlines and their timers */
+	struct metrics *metrics;     /* GET /metrics */
+	struct mailer *mailer;       /* the outbox's delivery (mail.h) */
+	struct ratelimit *limits;    /* account mail, links and sign-in failures */
+	struct retention *retention; /* purges closed tickets past [data] retention_years */
 	const char *clock_file;      /* --clock-file: tests drive "now"; NULL: real time */
 	int64_t clock_ms;            /* "now" read from clock_file */
 	unsigned inflight;           /* requests accepted and not yet answered */

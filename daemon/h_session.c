@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account_limit.h"
 #include "auth.h"
 #include "deskd.h"
 #include "dk_err.h"
@@ -17,13 +18,16 @@ struct login {
 	struct user user; /* zeroed when the e-mail is unknown */
 	bool found;
 	bool remember;
+	char *email;      /* as sent, for the failure count */
 };
 
 static void login_checked(bool match, void *arg)
 {
 	struct login *l = arg;
 	struct req *r = l->r;
-	if (!match || !l->found || l->user.disabled) {
+	bool ok = match && l->found && !l->user.disabled;
+	account_login_result(r, l->email, ok);
+	if (!ok) {
 		/* The same answer for an unknown e-mail, a wrong password and a
 		 * disabled account, so none of them can be told apart. */
 		http_reply_error(r, 401, "invalid_credentials", "wrong e-mail or password", NULL);
@@ -38,6 +42,7 @@ static void login_checked(bool match, void *arg)
 	http_reply_json(r, 200, json_pack("{s:o, s:s}", "user", auth_user_json(r->d, &l->user), "csrf", csrf));
 out:
 	user_free(&l->user);
+	free(l->email);
 	free(l);
 }
 
@@ -54,7 +59,15 @@ void h_session_create(struct req *r)
 		http_reply_field_error(r, 422, &fe);
 		return;
 	}
+	if (!account_login_allowed(r, in.email)) {
+		login_input_free(&in);
+		return;
+	}
 	struct login *l = calloc(1, sizeof *l);
+	if (l && !(l->email = strdup(in.email))) {
+		free(l);
+		l = NULL;
+	}
 	if (!l) {
 		login_input_free(&in);
 		http_reply_dk_error(r, DK_ERR_NOMEM);
@@ -70,6 +83,7 @@ void h_session_create(struct req *r)
 	}
 	if (rc && rc != DK_ERR_NOTFOUND) {
 		login_input_free(&in);
+		free(l->email);
 		free(l);
 		http_reply_dk_error(r, rc);
 		return;
@@ -79,6 +93,7 @@ void h_session_create(struct req *r)
 			   login_checked, l)) {
 		login_input_free(&in);
 		user_free(&l->user);
+		free(l->email);
 		free(l);
 		http_add_header(r, "Retry-After", "1");
 		http_reply_error(r, 503, "busy", "too many sign-ins at once; try again in a moment", NULL);

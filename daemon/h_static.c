@@ -64,7 +64,8 @@ bool static_wanted(const struct deskd *d, enum evhttp_cmd_type cmd, const char *
 {
 	if (d->www_fd < 0 || (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD))
 		return false;
-	return strcmp(path, "/healthz") && strcmp(path, "/api") && strncmp(path, "/api/", 5);
+	return strcmp(path, "/healthz") && strcmp(path, "/metrics") && strcmp(path, "/api") &&
+	       strncmp(path, "/api/", 5);
 }
 
 static const struct mime *mime_of(const char *name)

@@ -10,8 +10,10 @@
 #include "handlers.h"
 #include "http.h"
 #include "lifecycle.h"
+#include "notify.h"
 #include "sla_engine.h"
 #include "store.h"
+#include "ticket_create.h"
 #include "ticket_input.h"
 #include "ticket_view.h"
 #include "validate.h"
@@ -21,6 +23,9 @@ struct create {
 	struct req *r;
 	const struct ticket_create_input *in;
 	bool staff;
+	const char *channel;   /* NULL: as the API decides */
+	ticket_create_hook then; /* more writes in the same transaction, or NULL */
+	void *then_arg;
 	uint64_t id;
 	/* a refusal found inside the transaction */
 	int status;
@@ -157,7 +162,8 @@ static int create_fn(struct store_txn *txn, void *arg)
 	t.service = ch.service ? strdup(ch.service) : NULL;
 	t.subcategory = ch.subcategory ? strdup(ch.subcategory) : NULL;
 	t.fields = ch.fields && json_object_size(ch.fields) ? json_dumps(ch.fields, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	t.channel = strdup(c->staff && c->in->channel ? c->in->channel : c->staff ? "phone" : "portal");
+	t.channel = strdup(c->channel ? c->channel
+			   : c->staff && c->in->channel ? c->in->channel : c->staff ? "phone" : "portal");
 	t.status = strdup(workflow_initial(wf, ch.needs_approval));
 	if (!t.title || !t.description || !t.type || !t.channel || !t.status) {
 		rc = DK_ERR_NOMEM;
@@ -190,6 +196,10 @@ static int create_fn(struct store_txn *txn, void *arg)
 		rc = store_ticket_put(txn, NULL, &t);
 	if (rc == 0)
 		rc = sla_ticket_created(r->d, txn, &t);
+	if (rc == 0)
+		rc = notify_ticket_created(r->d, txn, &t);
+	if (rc == 0 && c->then)
+		rc = c->then(txn, &t, c->then_arg);
 out:
 	catalogue_choice_free(&ch);
 	ticket_free(&t);
@@ -262,4 +272,24 @@ void h_ticket_create(struct req *r)
 	ticket_view_reply(r, c.id, 201);
 out:
 	ticket_create_input_free(&in);
+}
+
+int ticket_create_store(struct req *r, const struct ticket_create_input *in, const char *channel,
+			ticket_create_hook then, void *then_arg, uint64_t *id,
+			struct ticket_create_refusal *why)
+{
+	struct create c = { .r = r, .in = in, .staff = role_is_staff(r->who.role),
+			    .channel = channel, .then = then, .then_arg = then_arg };
+	memset(why, 0, sizeof *why);
+	*id = 0;
+	int rc = store_write(r->d->store, create_fn, &c);
+	if (rc == DK_ERR_INVALID && c.code) {
+		why->status = c.status;
+		why->code = c.code;
+		snprintf(why->message, sizeof why->message, "%s", c.message);
+		snprintf(why->field, sizeof why->field, "%s", c.field);
+	}
+	if (rc == 0)
+		*id = c.id;
+	return rc;
 }

@@ -19,6 +19,7 @@
 #include "dk_err.h"
 #include "h_static.h"
 #include "log.h"
+#include "metrics.h"
 #include "router.h"
 
 static int64_t now_us(void)
@@ -92,6 +93,8 @@ static void access_log(struct req *r, size_t bytes)
 		 "bytes", size, "ms", ms, "peer", r->peer, "user", r->authed ? uid : NULL, NULL);
 }
 
+static void stream_release(struct req *r);
+
 /* Sends buf as the answer and releases what the request holds. */
 static void send_reply(struct req *r, int status, struct evbuffer *buf)
 {
@@ -102,6 +105,7 @@ static void send_reply(struct req *r, int status, struct evbuffer *buf)
 	}
 	r->replied = true;
 	r->status = status;
+	stream_release(r);
 	add_security_headers(r);
 	size_t bytes = buf ? evbuffer_get_length(buf) : 0;
 	if (r->head && buf) {
@@ -117,6 +121,7 @@ static void send_reply(struct req *r, int status, struct evbuffer *buf)
 	if (buf)
 		evbuffer_free(buf);
 	access_log(r, bytes);
+	metrics_request(r->d->metrics, r->route, r->page, status, now_us() - r->start_us);
 	struct deskd *d = r->d;
 	if (r->async) {
 		req_free(r);
@@ -264,6 +269,122 @@ void http_go_async(struct req *r)
 	r->async = true;
 }
 
+struct http_stream {
+	void (*drained)(void *arg);
+	void (*gone)(void *arg);
+	void *arg;
+	struct evhttp_connection *conn; /* NULL once the client went away */
+	size_t bytes;
+	bool head_sent;
+};
+
+/* The connection closed before the reply ended: the request lives on,
+ * detached, until a reply or http_stream_end frees it. */
+static void stream_closed(struct evhttp_connection *c, void *arg)
+{
+	struct req *r = arg;
+	metrics_on_close(c, r->d->metrics);
+	r->stream->conn = NULL;
+	r->stream->gone(r->stream->arg);
+}
+
+static void stream_written(struct evhttp_connection *c, void *arg)
+{
+	(void)c;
+	struct req *r = arg;
+	if (r->stream && r->stream->conn)
+		r->stream->drained(r->stream->arg);
+}
+
+/* Gives the connection its metrics close callback back. */
+static void stream_release(struct req *r)
+{
+	if (r->stream && r->stream->conn)
+		evhttp_connection_set_closecb(r->stream->conn, metrics_on_close, r->d->metrics);
+	free(r->stream);
+	r->stream = NULL;
+}
+
+int http_stream_open(struct req *r, void (*drained)(void *arg), void (*gone)(void *arg),
+		     void *arg)
+{
+	r->stream = calloc(1, sizeof *r->stream);
+	if (!r->stream) {
+		http_reply_error(r, 503, "busy", "out of memory; try again", NULL);
+		return -1;
+	}
+	r->async = true;
+	r->stream->drained = drained;
+	r->stream->gone = gone;
+	r->stream->arg = arg;
+	r->stream->conn = evhttp_request_get_connection(r->er);
+	/* the close callback is the only word of a client that left; the
+	 * metrics' own is passed on and put back at the end */
+	if (r->stream->conn)
+		evhttp_connection_set_closecb(r->stream->conn, stream_closed, r);
+	return 0;
+}
+
+void http_stream_head(struct req *r, int status)
+{
+	r->status = status;
+	add_security_headers(r);
+	if (r->stream->conn) {
+		r->stream->head_sent = true;
+		evhttp_send_reply_start(r->er, status, NULL);
+	}
+}
+
+void http_stream_write(struct req *r, struct evbuffer *buf)
+{
+	if (!r->stream->conn || !r->stream->head_sent) {
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+		return;
+	}
+	r->stream->bytes += evbuffer_get_length(buf);
+	evhttp_send_reply_chunk_with_cb(r->er, buf, stream_written, r);
+}
+
+void http_stream_end(struct req *r)
+{
+	size_t bytes = r->stream->bytes;
+	bool gone = !r->stream->conn;
+	r->replied = true;
+	stream_release(r);
+	/* a detached request (the client left) is freed by this too */
+	evhttp_send_reply_end(r->er);
+	if (gone)
+		log_info("client_gone", "path", r->path, "peer", r->peer, NULL);
+	access_log(r, bytes);
+	metrics_request(r->d->metrics, r->route, r->page, r->status, now_us() - r->start_us);
+	struct deskd *d = r->d;
+	req_free(r);
+	deskd_request_done(d);
+}
+
+void http_stream_abort(struct req *r)
+{
+	struct evhttp_connection *c = r->stream->conn;
+	size_t bytes = r->stream->bytes;
+	r->replied = true;
+	free(r->stream);
+	r->stream = NULL;
+	if (c) {
+		/* freeing the connection frees the request it is answering */
+		metrics_on_close(c, r->d->metrics);
+		evhttp_connection_set_closecb(c, NULL, NULL);
+		evhttp_connection_free(c);
+	} else {
+		evhttp_request_free(r->er);
+	}
+	log_error("stream_aborted", "path", r->path, "peer", r->peer, NULL);
+	access_log(r, bytes);
+	metrics_request(r->d->metrics, r->route, r->page, r->status, now_us() - r->start_us);
+	struct deskd *d = r->d;
+	req_free(r);
+	deskd_request_done(d);
+}
+
 static bool content_type_is_json(const char *ct)
 {
 	if (!ct)
@@ -322,13 +443,45 @@ static const char *method_name(enum evhttp_cmd_type t)
 	}
 }
 
-static void peer_of(struct evhttp_request *er, char *out, size_t size)
+/* The address a proxy on this machine appended last to X-Forwarded-For:
+ * the client it talked to. Earlier entries come from the client and are
+ * not trusted. 0, or -1 when there is no usable one. */
+static int forwarded_client(struct evhttp_request *er, char *out, size_t size)
+{
+	const char *xff = evhttp_find_header(evhttp_request_get_input_headers(er),
+					     "X-Forwarded-For");
+	if (!xff)
+		return -1;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	size_t n = strcspn(last, " \t");
+	char ip[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof ip)
+		return -1;
+	memcpy(ip, last, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1)
+		return -1;
+	snprintf(out, size, "%s:0", ip);
+	return 0;
+}
+
+static void peer_of(const struct deskd *d, struct evhttp_request *er, char *out, size_t size)
 {
 	char *addr = NULL;
 	ev_uint16_t port = 0;
 	struct evhttp_connection *c = evhttp_request_get_connection(er);
 	if (c)
 		evhttp_connection_get_peer(c, &addr, &port);
+	/* behind a proxy on this machine every peer is loopback: rate limits
+	 * and the log need the client the proxy names */
+	if (d->cfg.trust_proxy && addr &&
+	    (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1")) &&
+	    forwarded_client(er, out, size) == 0)
+		return;
 	snprintf(out, size, "%s:%u", addr ? addr : "?", port);
 }
 
@@ -355,7 +508,8 @@ static void on_request(struct evhttp_request *er, void *arg)
 	r->d = d;
 	r->er = er;
 	r->start_us = now_us();
-	peer_of(er, r->peer, sizeof r->peer);
+	peer_of(d, er, r->peer, sizeof r->peer);
+	metrics_connection(d->metrics, evhttp_request_get_connection(er));
 	d->inflight++;
 
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(er);

@@ -18,6 +18,7 @@
 struct deskd;
 struct evhttp_request;
 struct route;
+struct http_stream;
 
 struct req {
 	struct deskd *d;
@@ -43,6 +44,7 @@ struct req {
 
 	bool replied;
 	bool async;          /* answered later, from a callback */
+	struct http_stream *stream; /* a streaming reply under way (http_stream_open) */
 	int status;
 };
 
@@ -96,5 +98,25 @@ bool http_refuse_body(struct req *r);
 
 /* Marks r as answered later; the handler must call a reply function once. */
 void http_go_async(struct req *r);
+
+/* Streaming replies (Transfer-Encoding: chunked) for large downloads.
+ * open makes r async and watches the connection: gone(arg) is called when
+ * the client goes away before the end (after it, only http_stream_end or a
+ * reply may follow). Until head, any http_reply_* still answers (and ends
+ * the stream). head sends the status with the headers the caller set and
+ * the security headers; write sends buf's bytes as one chunk (buf is
+ * emptied and stays the caller's), and drained(arg) is called once they
+ * have reached the socket, so a producer keeps one chunk in flight and its
+ * memory bounded. end finishes the reply, logs it and frees r. Not for
+ * HEAD: answer that with http_reply_buffer. open: 0, or -1 after a 503. */
+int http_stream_open(struct req *r, void (*drained)(void *arg), void (*gone)(void *arg),
+		     void *arg);
+void http_stream_head(struct req *r, int status);
+void http_stream_write(struct req *r, struct evbuffer *buf);
+void http_stream_end(struct req *r);
+/* Ends a stream that failed after its head: the connection is closed
+ * without the final chunk, so the client sees a cut download, not a short
+ * file. Logs and frees r. */
+void http_stream_abort(struct req *r);
 
 #endif

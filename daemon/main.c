@@ -18,7 +18,11 @@
 #include "hashpool.h"
 #include "http.h"
 #include "log.h"
+#include "mail.h"
+#include "metrics.h"
 #include "password.h"
+#include "ratelimit.h"
+#include "retention.h"
 #include "router.h"
 #include "sla_engine.h"
 #include "store.h"
@@ -254,7 +258,10 @@ int main(int argc, char **argv)
 	d.sig_int = evsignal_new(d.base, SIGINT, on_signal, &d);
 	d.stop_timer = evtimer_new(d.base, on_stop_deadline, &d);
 	d.session_timer = evtimer_new(d.base, on_session_timer, &d);
-	if (!d.pool || !d.sig_term || !d.sig_int || !d.stop_timer || !d.session_timer ||
+	d.limits = ratelimit_new();
+	if (metrics_new(&d.metrics))
+		goto out;
+	if (!d.pool || !d.limits || !d.sig_term || !d.sig_int || !d.stop_timer || !d.session_timer ||
 	    evsignal_add(d.sig_term, NULL) || evsignal_add(d.sig_int, NULL))
 		goto out;
 	if (http_start(&d))
@@ -263,6 +270,11 @@ int main(int argc, char **argv)
 	on_session_timer(-1, 0, &d);
 	if (sla_engine_new(&d, &d.sla) || sla_engine_start(d.sla))
 		goto out;
+	if (mailer_new(&d, &d.mailer) || mailer_start(d.mailer))
+		goto out;
+	if (retention_new(&d, &d.retention))
+		goto out;
+	retention_start(d.retention);
 	log_info("started", "data", d.data_dir, "version", "0.1.0", NULL);
 	event_base_dispatch(d.base);
 	status = 0;
@@ -271,7 +283,12 @@ out:
 	if (d.http)
 		evhttp_free(d.http);
 	hashpool_free(d.pool);
+	/* after evhttp_free: closing connections still report to it */
+	metrics_free(d.metrics);
+	ratelimit_free(d.limits);
 	sla_engine_free(d.sla);
+	mailer_free(d.mailer);
+	retention_free(d.retention);
 	if (d.session_timer)
 		event_free(d.session_timer);
 	if (d.stop_timer)

@@ -8,6 +8,7 @@
 
 const struct route router_table[] = {
 	{ "GET", "/healthz", h_health, ACCESS_PUBLIC, false },
+	{ "GET", "/metrics", h_metrics, ACCESS_PUBLIC, false },
 	{ "POST", "/api/v1/session", h_session_create, ACCESS_PUBLIC, true },
 	{ "DELETE", "/api/v1/session", h_session_delete, ACCESS_USER, true },
 	{ "GET", "/api/v1/me", h_me, ACCESS_USER, false },
@@ -15,6 +16,8 @@ const struct route router_table[] = {
 	{ "POST", "/api/v1/me/password", h_me_password, ACCESS_USER, true },
 	{ "GET", "/api/v1/tickets", h_tickets_list, ACCESS_USER, false },
 	{ "POST", "/api/v1/tickets", h_ticket_create, ACCESS_USER, true },
+	/* a literal path wins over {ref} (router_match) */
+	{ "GET", "/api/v1/tickets/export", h_tickets_export, ACCESS_USER, false },
 	{ "GET", "/api/v1/tickets/{ref}", h_ticket_get, ACCESS_USER, false },
 	{ "PATCH", "/api/v1/tickets/{ref}", h_ticket_patch, ACCESS_USER, true },
 	{ "POST", "/api/v1/tickets/{ref}/comments", h_ticket_comment, ACCESS_USER, true },
@@ -30,8 +33,24 @@ const struct route router_table[] = {
 	{ "GET", "/api/v1/catalogue", h_catalogue, ACCESS_USER, false },
 	{ "GET", "/api/v1/workflow", h_workflow, ACCESS_USER, false },
 	{ "GET", "/api/v1/stats", h_stats, ACCESS_STAFF, false },
+	{ "GET", "/api/v1/reports/monthly", h_report_monthly, ACCESS_STAFF, false },
 	{ "GET", "/api/v1/agents", h_agents, ACCESS_STAFF, false },
 	{ "GET", "/api/v1/orgs", h_orgs, ACCESS_STAFF, false },
+	{ "GET", "/api/v1/admin/mail", h_admin_mail, ACCESS_ADMIN, false },
+	/* the mail gateway's own key, checked by the handler */
+	{ "POST", "/api/v1/mail/inbound", h_mail_inbound, ACCESS_PUBLIC, true },
+	{ "POST", "/api/v1/signup", h_signup, ACCESS_PUBLIC, true },
+	{ "POST", "/api/v1/signup/activate", h_signup_activate, ACCESS_PUBLIC, true },
+	{ "POST", "/api/v1/password/forgot", h_password_forgot, ACCESS_PUBLIC, true },
+	{ "POST", "/api/v1/password/reset", h_password_reset, ACCESS_PUBLIC, true },
+	{ "GET", "/api/v1/access-requests", h_access_list, ACCESS_USER, false },
+	{ "POST", "/api/v1/access-requests", h_access_create, ACCESS_USER, true },
+	{ "GET", "/api/v1/access-requests/{id}", h_access_get, ACCESS_USER, false },
+	{ "POST", "/api/v1/access-requests/{id}/approve", h_access_approve, ACCESS_STAFF, true },
+	{ "POST", "/api/v1/access-requests/{id}/refuse", h_access_refuse, ACCESS_STAFF, true },
+	{ "POST", "/api/v1/unsubscribe", h_unsubscribe, ACCESS_PUBLIC, true },
+	{ "POST", "/api/v1/unsubscribe/{token}", h_unsubscribe_one_click, ACCESS_PUBLIC, true },
+	{ "GET", "/api/v1/unsubscribe/{token}", h_unsubscribe_page, ACCESS_PUBLIC, false },
 };
 const size_t router_table_len = sizeof router_table / sizeof router_table[0];
 
@@ -87,10 +106,14 @@ enum router_result router_match(const char *method, const char *path, const stru
 	*param = *param2 = NULL;
 	if (allow_size)
 		allow[0] = '\0';
-	for (size_t i = 0; i < router_table_len; i++) {
-		const struct route *rt = &router_table[i];
+	/* literal rows first: a path one of them names ("/api/v1/tickets/export")
+	 * is theirs alone, never a {..} row's value */
+	for (size_t i = 0; i < 2 * router_table_len && !(i == router_table_len && path_known);
+	     i++) {
+		const struct route *rt = &router_table[i % router_table_len];
+		bool literal = !strchr(rt->pattern, '{');
 		struct segment seg[2];
-		if (!pattern_match(rt->pattern, path, seg))
+		if (literal != (i < router_table_len) || !pattern_match(rt->pattern, path, seg))
 			continue;
 		path_known = true;
 		if (strcmp(rt->method, method) == 0) {

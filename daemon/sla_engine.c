@@ -5,7 +5,9 @@
  * Why one timer per kind rather than one for all: each kind has its own
  * stretch of the deadline index (the kind is the key's first byte), so
  * "earliest of kind" is one cursor step and a run of one kind never reads
- * entries of another; the six timers cost nothing while idle.
+ * entries of another; the six timers cost nothing while idle. The index
+ * also holds the queue's due order (STORE_DEADLINE_DUE), written with
+ * the others but never timed: nothing happens when it passes.
  */
 #include "sla_engine.h"
 
@@ -22,6 +24,8 @@
 #include "docs.h"
 #include "json_map.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "record.h"
 #include "sla_record.h"
 #include "store.h"
@@ -30,7 +34,7 @@
 #define SLA_BATCH 256                   /* deadlines handled per transaction */
 #define ARM_MAX_MS (24 * 3600 * 1000LL) /* re-checked at least daily */
 #define DAY_MS (24 * 3600 * 1000LL)
-#define N_KINDS (STORE_DEADLINE_LAST + 1)
+#define N_TIMERS (STORE_DEADLINE_TIMER_LAST + 1)
 #define CLOSED_BODY "Your request status has changed to Closed"
 
 struct sla_timer {
@@ -42,47 +46,12 @@ struct sla_timer {
 
 struct sla_engine {
 	struct deskd *d;
-	struct sla_timer timer[N_KINDS]; /* [0] unused */
+	struct sla_timer timer[N_TIMERS]; /* [0] unused */
 	struct event sig_usr1;           /* only with a clock file */
 	bool sig_added;
 };
 
-/* What each deadline kind watches: a clock and the flag it raises. */
-static const struct {
-	const char *name;
-	uint8_t clock;
-	uint8_t flag;
-} kinds[N_KINDS] = {
-	[STORE_DEADLINE_RESPONSE_WARNING] = { "response_warning", SLA_FIRST_RESPONSE,
-					      SLA_FLAG_WARNED },
-	[STORE_DEADLINE_RESPONSE_BREACH] = { "response_breach", SLA_FIRST_RESPONSE,
-					     SLA_FLAG_BREACHED },
-	[STORE_DEADLINE_RESOLUTION_WARNING] = { "resolution_warning", SLA_RESOLUTION,
-						SLA_FLAG_WARNED },
-	[STORE_DEADLINE_RESOLUTION_BREACH] = { "resolution_breach", SLA_RESOLUTION,
-					       SLA_FLAG_BREACHED },
-	[STORE_DEADLINE_TRIAGE_BREACH] = { "triage_breach", SLA_TRIAGE, SLA_FLAG_BREACHED },
-	[STORE_DEADLINE_AUTO_CLOSE] = { "auto_close", 0, 0 },
-};
-
-/* ---- deadlines of a state, and writing a state with its index ---- */
-
-/* The instant each kind of deadline falls due for s; 0: none. Only running
- * clocks have deadlines, and only for what was not announced yet, so a
- * clock that jumps back never announces anything twice. */
-static void deadlines_of(const struct sla_state *s, int64_t out[N_KINDS])
-{
-	memset(out, 0, sizeof(int64_t) * N_KINDS);
-	for (int k = STORE_DEADLINE_FIRST; k < STORE_DEADLINE_AUTO_CLOSE; k++) {
-		const struct sla_clock *c = &s->clock[kinds[k].clock];
-		if (c->run != SLA_CLOCK_RUNNING || (s->flags[kinds[k].clock] & kinds[k].flag))
-			continue;
-		int64_t at = kinds[k].flag == SLA_FLAG_WARNED ? c->warning_ms : c->due_ms;
-		if (at != SLA_NEVER && at >= 0)
-			out[k] = at;
-	}
-	out[STORE_DEADLINE_AUTO_CLOSE] = s->auto_close_ms;
-}
+/* ---- writing a state with its index ---- */
 
 static void timer_arm(struct sla_timer *tm, int64_t at)
 {
@@ -101,7 +70,7 @@ static void timer_arm(struct sla_timer *tm, int64_t at)
  * timer fires, finds nothing due and arms for the true earliest. */
 static void deadline_noted(struct sla_engine *e, uint8_t kind, int64_t at)
 {
-	if (!e || !at)
+	if (!e || !at || kind > STORE_DEADLINE_TIMER_LAST)
 		return;
 	struct sla_timer *tm = &e->timer[kind];
 	if (evtimer_pending(&tm->ev, NULL) && tm->armed_ms <= at)
@@ -112,11 +81,12 @@ static void deadline_noted(struct sla_engine *e, uint8_t kind, int64_t at)
 static int state_write(struct deskd *d, struct store_txn *txn, uint64_t id,
 		       const struct sla_state *old, const struct sla_state *s)
 {
-	int64_t was[N_KINDS] = { 0 }, now[N_KINDS];
+	/* the rule lives in proto, so verify and the upgrade apply it too */
+	int64_t was[SLA_DEADLINE_KINDS] = { 0 }, now[SLA_DEADLINE_KINDS];
 	int rc = 0;
 	if (old)
-		deadlines_of(old, was);
-	deadlines_of(s, now);
+		sla_state_deadlines(old, was);
+	sla_state_deadlines(s, now);
 	for (int k = STORE_DEADLINE_FIRST; !rc && k <= STORE_DEADLINE_LAST; k++) {
 		if (was[k] == now[k])
 			continue;
@@ -350,6 +320,11 @@ static int auto_close(struct deskd *d, struct store_txn *txn, const struct ticke
 	say.body = CLOSED_BODY;
 	/* t is what is stored now: it is both old and new here */
 	rc = system_event(d, txn, &t, &t, &say);
+	/* followers hear of the status change (the words above are its text) */
+	if (rc == 0)
+		rc = notify_ticket_event(d, txn, &t, &e, 0);
+	if (rc == 0)
+		metrics_count(d->metrics, METRIC_AUTO_CLOSED);
 out:
 	ticket_free(&t);
 	return rc;
@@ -360,7 +335,9 @@ out:
 static int announce(struct deskd *d, struct store_txn *txn, const struct ticket *old,
 		    struct sla_state *s, uint8_t kind, int64_t now)
 {
-	uint8_t clock = kinds[kind].clock, flag = kinds[kind].flag;
+	uint8_t clock, flag;
+	if (!sla_deadline_watch(kind, &clock, &flag))
+		return 0;
 	const struct sla_clock *c = &s->clock[clock];
 	int64_t at = flag == SLA_FLAG_WARNED ? c->warning_ms : c->due_ms;
 	if ((s->flags[clock] & flag) || c->run != SLA_CLOCK_RUNNING || at > now)
@@ -374,13 +351,18 @@ static int announce(struct deskd *d, struct store_txn *txn, const struct ticket 
 	memset(&e, 0, sizeof e);
 	e.kind = EVENT_FIELD;
 	e.field = "sla";
-	e.new_value = (char *)kinds[kind].name;
+	e.new_value = (char *)sla_deadline_name(kind);
 	e.internal = true;
 	rc = system_event(d, txn, old, &t, &e);
-	/* The escalation contacts hear of a breach through the mail issue's
-	 * outbox, which reads these notes. */
+	/* the escalation contacts hear of it by mail, in this transaction;
+	 * a breach is also noted in escalations, the record of breaches */
+	if (!rc)
+		rc = notify_sla(d, txn, &t, kind, c->due_ms);
 	if (!rc && flag == SLA_FLAG_BREACHED)
 		rc = store_escalation_put(txn, now, old->id, kind);
+	if (!rc)
+		metrics_count(d->metrics, flag == SLA_FLAG_BREACHED ? METRIC_SLA_BREACHES
+								    : METRIC_SLA_WARNINGS);
 	ticket_free(&t);
 	return rc;
 }
@@ -448,14 +430,14 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	docs_refresh(&d->docs, d->store);
 	int rc = store_write(d->store, timer_fn, &run);
 	if (rc) {
-		log_error("sla_timer_failed", "kind", kinds[tm->kind].name, "err", dk_strerror(rc),
-			  NULL);
+		log_error("sla_timer_failed", "kind", sla_deadline_name(tm->kind), "err",
+			  dk_strerror(rc), NULL);
 		timer_arm(tm, run.now + 60000);
 		return;
 	}
 	char n[24];
 	snprintf(n, sizeof n, "%zu", run.handled);
-	log_info("sla_timer_run", "kind", kinds[tm->kind].name, "handled", n, NULL);
+	log_info("sla_timer_run", "kind", sla_deadline_name(tm->kind), "handled", n, NULL);
 	/* a full batch leaves more due: the next run starts at once */
 	if (run.has_next)
 		timer_arm(tm, run.next.due_ms);
@@ -472,7 +454,7 @@ static int arm_all(struct sla_engine *e, size_t *n_read)
 	int rc = store_txn_begin(e->d->store, false, &txn);
 	if (rc)
 		return rc;
-	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_LAST; k++) {
+	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_TIMER_LAST; k++) {
 		struct store_deadline first;
 		rc = store_deadline_first(txn, (uint8_t)k, &first);
 		if (rc == DK_ERR_NOTFOUND) {
@@ -495,7 +477,7 @@ int sla_engine_start(struct sla_engine *e)
 	int rc = arm_all(e, &n);
 	char read[24], k[8];
 	snprintf(read, sizeof read, "%zu", n);
-	snprintf(k, sizeof k, "%d", STORE_DEADLINE_LAST);
+	snprintf(k, sizeof k, "%d", STORE_DEADLINE_TIMER_LAST);
 	if (rc)
 		log_error("sla_timers_not_armed", "err", dk_strerror(rc), NULL);
 	else
@@ -535,7 +517,7 @@ int sla_engine_new(struct deskd *d, struct sla_engine **out)
 	if (!e)
 		return DK_ERR_NOMEM;
 	e->d = d;
-	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_LAST; k++) {
+	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_TIMER_LAST; k++) {
 		e->timer[k].e = e;
 		e->timer[k].kind = (uint8_t)k;
 		evtimer_assign(&e->timer[k].ev, d->base, on_timer, &e->timer[k]);
@@ -556,7 +538,7 @@ void sla_engine_free(struct sla_engine *e)
 {
 	if (!e)
 		return;
-	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_LAST; k++)
+	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_TIMER_LAST; k++)
 		evtimer_del(&e->timer[k].ev);
 	if (e->sig_added)
 		evsignal_del(&e->sig_usr1);

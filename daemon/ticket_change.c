@@ -8,6 +8,7 @@
 #include "dk_err.h"
 #include "docs.h"
 #include "http.h"
+#include "notify.h"
 #include "sla_engine.h"
 #include "store.h"
 #include "ticket_view.h"
@@ -106,6 +107,24 @@ int ticket_change_refuse_final(struct ticket_change *c, const struct ticket *t)
 				    "this ticket is closed and can no longer be changed");
 }
 
+/* Followers hear of the events the change wrote (seq after..t's last),
+ * told against the ticket as it now is, so whoever lost sight of it
+ * hears nothing. */
+static int notify_events(struct ticket_change *c, struct store_txn *txn, const struct ticket *t,
+			 uint32_t after)
+{
+	int rc = 0;
+	for (uint32_t seq = after + 1; rc == 0 && seq <= t->event_count; seq++) {
+		struct ticket_event e;
+		rc = store_event_get(txn, t->id, seq, &e);
+		if (rc == 0) {
+			rc = notify_ticket_event(c->r->d, txn, t, &e, c->r->who.user_id);
+			ticket_event_free(&e);
+		}
+	}
+	return rc;
+}
+
 static int run(struct store_txn *txn, void *arg)
 {
 	struct ticket_change *c = arg;
@@ -129,6 +148,8 @@ static int run(struct store_txn *txn, void *arg)
 	if (rc == 0 && c->changed)
 		rc = sla_ticket_changed(c->r->d, txn, &old, &t, role_is_staff(c->r->who.role),
 					c->agent_replied);
+	if (rc == 0 && c->changed)
+		rc = notify_events(c, txn, &t, old.event_count);
 	ticket_free(&t);
 out_old:
 	ticket_free(&old);

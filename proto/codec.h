@@ -18,11 +18,11 @@
  *    4 | email str      share_by_default  creator_id        actor_id u64     label str
  *    5 | name str       services [str]    assignee_id       kind 1..11       created_ms i64
  *    6 | password_hash  priority_mode     title str         internal bool    expires_ms i64
- *    7 | language str                     description       from_support     remember bool
- *    8 | phone str                        type str          body str
- *    9 | created_ms i64                   priority 1..4     field str
- *   10 | updated_ms i64                   status str        old_value str
- *   11 | disabled bool                    channel str       new_value str
+ *    7 | language str   domains [str]     description       from_support     remember bool
+ *    8 | phone str      confirm_all bool  type str          body str         email str
+ *    9 | created_ms i64                   priority 1..4     field str        org_id u64
+ *   10 | updated_ms i64                   status str        old_value str    name str
+ *   11 | disabled bool                    channel str       new_value str    language str
  *   12 | approver bool                    created_ms        rating 0..5
  *   13 | contact 0..15                    updated_ms        minutes u32
  *   14 |                                  closed_ms         billable bool
@@ -51,7 +51,15 @@
  *   37 |                                  resolved_ms i64
  *
  * Tags 12-13 (user), 5-6 (org), 18-37 (ticket) and 12-16 (event) were
- * added with the ticket lifecycle; older records simply lack them.
+ * added with the ticket lifecycle; older records simply lack them. Org tag
+ * 7 and session tags 8-11 came with accounts by e-mail; an org's domains
+ * decode tolerantly (anything but a list of strings reads as none). Org
+ * tag 8 (confirm_all) came with notifications; a non-boolean reads as off.
+ *
+ * Access requests: 0 version, 1 id u64, 2 org_id u64, 3 requester_id u64,
+ * 4 state 1..3, 5 email str, 6 name str, 7 phone str, 8 function str,
+ * 9 language str, 10 created_ms i64, 11 decided_ms i64, 12 decided_by u64,
+ * 13 reason str, 14 user_id u64.
  */
 #ifndef DESKD_CODEC_H
 #define DESKD_CODEC_H
@@ -69,7 +77,8 @@ enum user_tag {
 
 enum org_tag {
 	ORG_VERSION = 0, ORG_ID = 1, ORG_NAME = 2, ORG_CREATED = 3,
-	ORG_SHARE_BY_DEFAULT = 4, ORG_SERVICES = 5, ORG_PRIORITY_MODE = 6
+	ORG_SHARE_BY_DEFAULT = 4, ORG_SERVICES = 5, ORG_PRIORITY_MODE = 6,
+	ORG_DOMAINS = 7, ORG_CONFIRM_ALL = 8
 };
 
 enum ticket_tag {
@@ -101,7 +110,16 @@ enum event_tag {
 enum session_tag {
 	SESSION_VERSION = 0, SESSION_KIND = 1, SESSION_USER_ID = 2,
 	SESSION_CSRF = 3, SESSION_LABEL = 4, SESSION_CREATED = 5,
-	SESSION_EXPIRES = 6, SESSION_REMEMBER = 7
+	SESSION_EXPIRES = 6, SESSION_REMEMBER = 7, SESSION_EMAIL = 8,
+	SESSION_ORG_ID = 9, SESSION_NAME = 10, SESSION_LANGUAGE = 11
+};
+
+enum access_tag {
+	ACCESS_TAG_VERSION = 0, ACCESS_TAG_ID = 1, ACCESS_TAG_ORG_ID = 2,
+	ACCESS_TAG_REQUESTER_ID = 3, ACCESS_TAG_STATE = 4, ACCESS_TAG_EMAIL = 5,
+	ACCESS_TAG_NAME = 6, ACCESS_TAG_PHONE = 7, ACCESS_TAG_FUNCTION = 8,
+	ACCESS_TAG_LANGUAGE = 9, ACCESS_TAG_CREATED = 10, ACCESS_TAG_DECIDED = 11,
+	ACCESS_TAG_DECIDED_BY = 12, ACCESS_TAG_REASON = 13, ACCESS_TAG_USER_ID = 14
 };
 
 /* Ranges of the small enum-like fields; anything outside is corrupt. */

@@ -72,6 +72,8 @@ static const struct field org_fields[] = {
 	F(struct org, "share_by_default", T_BOOL, share_by_default),
 	LIST(struct org, "services", T_STRS, services, n_services),
 	U8(struct org, "priority_mode", priority_mode, 0, PRIORITY_MODE_MAX),
+	LIST(struct org, "domains", T_STRS, domains, n_domains),
+	F(struct org, "confirm_all", T_BOOL, confirm_all),
 	{ NULL, 0, 0, 0, 0, 0, false, false },
 };
 
@@ -148,6 +150,10 @@ static const struct field session_fields[] = {
 	F(struct session, "created_ms", T_I64, created_ms),
 	F(struct session, "expires_ms", T_I64, expires_ms),
 	F(struct session, "remember", T_BOOL, remember),
+	F(struct session, "email", T_STR, email),
+	F(struct session, "org_id", T_U64, org_id),
+	F(struct session, "name", T_STR, name),
+	F(struct session, "language", T_STR, language),
 	{ NULL, 0, 0, 0, 0, 0, false, false },
 };
 
@@ -259,6 +265,12 @@ static int get_named(const json_t *v, const struct field *f, void *rec, struct f
 		*out = SESSION_BROWSER;
 	} else if (!strcmp(s, "api_token")) {
 		*out = SESSION_API_TOKEN;
+	} else if (!strcmp(s, "activation")) {
+		*out = SESSION_ACTIVATION;
+	} else if (!strcmp(s, "reset")) {
+		*out = SESSION_RESET;
+	} else if (!strcmp(s, "invitation")) {
+		*out = SESSION_INVITATION;
 	} else {
 		return bad(err, "invalid_value", f->name, "unknown session kind \"%.64s\"", s);
 	}

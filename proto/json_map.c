@@ -293,6 +293,12 @@ static const char *session_kind_name(enum session_kind k)
 		return "browser";
 	case SESSION_API_TOKEN:
 		return "api_token";
+	case SESSION_ACTIVATION:
+		return "activation";
+	case SESSION_RESET:
+		return "reset";
+	case SESSION_INVITATION:
+		return "invitation";
 	}
 	return NULL;
 }
@@ -327,7 +333,31 @@ json_t *org_to_json(const struct org *org)
 		    set(o, "created", jtime(org->created_ms)) ||
 		    set(o, "share_by_default", json_boolean(org->share_by_default)) ||
 		    set(o, "services", jstrs(org->services, org->n_services)) ||
-		    set(o, "priority_mode", jstr(priority_mode_name(org->priority_mode))));
+		    set(o, "priority_mode", jstr(priority_mode_name(org->priority_mode))) ||
+		    set(o, "domains", jstrs(org->domains, org->n_domains)) ||
+		    set(o, "confirm_all", json_boolean(org->confirm_all)));
+}
+
+json_t *access_request_to_json(const struct access_request *a)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	return done(o, set(o, "id", jint(a->id)) ||
+		    set(o, "org_id", jint(a->org_id)) ||
+		    set(o, "requester_id", jint(a->requester_id)) ||
+		    set(o, "state", jstr(access_state_name(a->state))) ||
+		    set(o, "email", jstr(a->email)) ||
+		    set(o, "name", jstr(a->name)) ||
+		    set(o, "phone", jstr(a->phone)) ||
+		    set(o, "function", jstr(a->function)) ||
+		    set(o, "language", jstr(a->language)) ||
+		    set(o, "created", jtime(a->created_ms)) ||
+		    set(o, "decided", a->decided_ms ? jtime(a->decided_ms) : json_null()) ||
+		    set(o, "decided_by", a->decided_by ? jint(a->decided_by) : json_null()) ||
+		    set(o, "reason", jstr(a->reason)) ||
+		    set(o, "user_id", a->user_id ? jint(a->user_id) : json_null()));
 }
 
 json_t *ticket_to_json(const struct ticket *t, const char *prefix)
@@ -484,7 +514,9 @@ json_t *org_dump_json(const struct org *org)
 		    set(o, "created_ms", json_integer(org->created_ms)) ||
 		    set(o, "share_by_default", json_boolean(org->share_by_default)) ||
 		    set(o, "services", jstrs(org->services, org->n_services)) ||
-		    set(o, "priority_mode", jint(org->priority_mode)));
+		    set(o, "priority_mode", jint(org->priority_mode)) ||
+		    (org->n_domains && set(o, "domains", jstrs(org->domains, org->n_domains))) ||
+		    (org->confirm_all && set(o, "confirm_all", json_true())));
 }
 
 json_t *ticket_dump_json(const struct ticket *t)
@@ -575,5 +607,10 @@ json_t *session_dump_json(const struct session *s, const char *key_hex)
 		    set(o, "label", jstr(s->label)) ||
 		    set(o, "created_ms", json_integer(s->created_ms)) ||
 		    set(o, "expires_ms", json_integer(s->expires_ms)) ||
-		    set(o, "remember", json_boolean(s->remember)));
+		    set(o, "remember", json_boolean(s->remember)) ||
+		    /* one-time links only: other sessions dump as they always did */
+		    (s->email && set(o, "email", jstr(s->email))) ||
+		    (s->org_id && set(o, "org_id", jint(s->org_id))) ||
+		    (s->name && set(o, "name", jstr(s->name))) ||
+		    (s->language && set(o, "language", jstr(s->language))));
 }

@@ -14,8 +14,13 @@
  *  "approver","contact":["email","phone","fax","mail"] (the bits set)} */
 json_t *user_to_json(const struct user *u);
 /* {"id","name","created","share_by_default","services":[ids],
- *  "priority_mode":"none"|"matrix"|"direct"} */
+ *  "priority_mode":"none"|"matrix"|"direct","domains":[sign-up domains],
+ *  "confirm_all":bool} */
 json_t *org_to_json(const struct org *o);
+/* {"id","org_id","requester_id","state","email","name","phone","function",
+ *  "language","created","decided"|null,"decided_by"|null,"reason",
+ *  "user_id"|null} */
+json_t *access_request_to_json(const struct access_request *a);
 /* {"ref","title","description","type","priority":"P1".."P4","status",
  *  "status_category" (the ticket's stored category, else its status's),
  *  "channel","created","updated","closed"|null,

@@ -80,6 +80,7 @@ void org_free(struct org *o)
 		return;
 	free(o->name);
 	str_list_free(o->services, o->n_services);
+	str_list_free(o->domains, o->n_domains);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -124,7 +125,43 @@ void session_free(struct session *s)
 		return;
 	free(s->csrf);
 	free(s->label);
+	free(s->email);
+	free(s->name);
+	free(s->language);
 	memset(s, 0, sizeof(*s));
+}
+
+void access_request_free(struct access_request *a)
+{
+	if (!a)
+		return;
+	free(a->email);
+	free(a->name);
+	free(a->phone);
+	free(a->function);
+	free(a->language);
+	free(a->reason);
+	memset(a, 0, sizeof(*a));
+}
+
+const char *access_state_name(enum access_state s)
+{
+	switch (s) {
+	case ACCESS_PENDING: return "pending";
+	case ACCESS_APPROVED: return "approved";
+	case ACCESS_REFUSED: return "refused";
+	}
+	return NULL;
+}
+
+int access_state_parse(const char *s, enum access_state *out)
+{
+	for (int i = ACCESS_PENDING; i <= ACCESS_STATE_LAST; i++)
+		if (s && strcmp(s, access_state_name((enum access_state)i)) == 0) {
+			*out = (enum access_state)i;
+			return 0;
+		}
+	return DK_ERR_INVALID;
 }
 
 /* Copies *s into *d; NULL stays NULL. 0 or DK_ERR_NOMEM. */
@@ -242,11 +279,15 @@ int org_copy(struct org *dst, const struct org *src)
 
 	o.name = NULL;
 	o.services = NULL;
+	o.domains = NULL;
 	if (dup_str(&o.name, src->name) ||
-	    dup_strs(&o.services, src->services, src->n_services))
+	    dup_strs(&o.services, src->services, src->n_services) ||
+	    dup_strs(&o.domains, src->domains, src->n_domains))
 		goto fail;
 	if (!o.services)
 		o.n_services = 0;
+	if (!o.domains)
+		o.n_domains = 0;
 	*dst = o;
 	return 0;
 fail:

@@ -72,6 +72,11 @@ struct org {
 	char **services;       /* catalogue service ids the contract covers */
 	size_t n_services;
 	uint8_t priority_mode; /* enum priority_mode of catalogue.h; 0: none (always P4) */
+	/* accounts */
+	char **domains;        /* e-mail domains whose people may sign up here, lower case */
+	size_t n_domains;
+	/* notifications */
+	bool confirm_all;      /* ticket confirmations go to every user of the organisation */
 };
 
 struct ticket {
@@ -160,8 +165,13 @@ struct ticket_event {
 
 enum session_kind {
 	SESSION_BROWSER = 1,   /* cookie session, needs CSRF header on writes */
-	SESSION_API_TOKEN = 2  /* Authorization: Bearer, made with deskctl */
+	SESSION_API_TOKEN = 2, /* Authorization: Bearer, made with deskctl */
+	/* one-time links sent by e-mail; never accepted as credentials */
+	SESSION_ACTIVATION = 3, /* sign-up: email, org_id, name, language; no user yet */
+	SESSION_RESET = 4,      /* forgotten password of user_id */
+	SESSION_INVITATION = 5  /* approved access request: user_id sets name and password */
 };
+#define SESSION_KIND_LAST SESSION_INVITATION
 
 struct session {
 	uint32_t version;
@@ -172,6 +182,42 @@ struct session {
 	int64_t created_ms;
 	int64_t expires_ms;    /* 0: never */
 	bool remember;         /* browser sessions: persistent cookie */
+	/* one-time links (SESSION_ACTIVATION) */
+	char *email;
+	uint64_t org_id;
+	char *name;
+	char *language;
+};
+
+/* An org-customer's request for an account for a colleague, decided by
+ * support. */
+enum access_state {
+	ACCESS_PENDING = 1,
+	ACCESS_APPROVED = 2,
+	ACCESS_REFUSED = 3
+};
+#define ACCESS_STATE_LAST ACCESS_REFUSED
+/* "pending", "approved", "refused"; NULL for anything else. */
+const char *access_state_name(enum access_state s);
+/* 0 and *out set, or DK_ERR_INVALID. */
+int access_state_parse(const char *s, enum access_state *out);
+
+struct access_request {
+	uint32_t version;
+	uint64_t id;
+	uint64_t org_id;       /* the requester's organisation */
+	uint64_t requester_id;
+	enum access_state state;
+	char *email;           /* the colleague */
+	char *name;
+	char *phone;
+	char *function;
+	char *language;        /* for the invitation; NULL: the requester's */
+	int64_t created_ms;
+	int64_t decided_ms;    /* 0 while pending */
+	uint64_t decided_by;
+	char *reason;          /* refusal reason, or NULL */
+	uint64_t user_id;      /* the account made on approval; 0 otherwise */
 };
 
 /* Encoders append the record to out: 0 or DK_ERR_NOMEM. */
@@ -180,6 +226,7 @@ int org_encode(const struct org *o, struct dk_buf *out);
 int ticket_encode(const struct ticket *t, struct dk_buf *out);
 int ticket_event_encode(const struct ticket_event *e, struct dk_buf *out);
 int session_encode(const struct session *s, struct dk_buf *out);
+int access_request_encode(const struct access_request *a, struct dk_buf *out);
 
 /* Decoders: 0, DK_ERR_CORRUPT or DK_ERR_NOMEM; out is zeroed first. */
 int user_decode(const void *data, size_t len, struct user *out);
@@ -187,12 +234,14 @@ int org_decode(const void *data, size_t len, struct org *out);
 int ticket_decode(const void *data, size_t len, struct ticket *out);
 int ticket_event_decode(const void *data, size_t len, struct ticket_event *out);
 int session_decode(const void *data, size_t len, struct session *out);
+int access_request_decode(const void *data, size_t len, struct access_request *out);
 
 void user_free(struct user *u);
 void org_free(struct org *o);
 void ticket_free(struct ticket *t);
 void ticket_event_free(struct ticket_event *e);
 void session_free(struct session *s);
+void access_request_free(struct access_request *a);
 
 /* Deep copies: 0 or DK_ERR_NOMEM (dst zeroed on failure). */
 int user_copy(struct user *dst, const struct user *src);

@@ -385,6 +385,22 @@ static int org_field(void *rec, uint64_t tag, const msgpack_object *v)
 		return get_strs(v, &o->services, &o->n_services);
 	case ORG_PRIORITY_MODE:
 		return get_u8(v, 0, PRIORITY_MODE_MAX, &o->priority_mode);
+	case ORG_DOMAINS: {
+		/* only narrows who may sign up: a bad value reads as none
+		 * rather than making the organisation unreadable */
+		int err;
+
+		str_list_free(o->domains, o->n_domains);
+		o->domains = NULL;
+		o->n_domains = 0;
+		err = get_strs(v, &o->domains, &o->n_domains);
+		return err == DK_ERR_CORRUPT ? 0 : err;
+	}
+	case ORG_CONFIRM_ALL:
+		/* only widens who gets a confirmation: a bad value reads as off */
+		if (get_bool(v, &o->confirm_all))
+			o->confirm_all = false;
+		return 0;
 	}
 	return 0;
 }
@@ -540,7 +556,7 @@ static int session_field(void *rec, uint64_t tag, const msgpack_object *v)
 	case SESSION_VERSION:
 		return get_u32(v, &s->version);
 	case SESSION_KIND:
-		err = get_range(v, SESSION_BROWSER, SESSION_API_TOKEN, &x);
+		err = get_range(v, SESSION_BROWSER, SESSION_KIND_LAST, &x);
 		if (!err)
 			s->kind = (enum session_kind)x;
 		return err;
@@ -556,6 +572,58 @@ static int session_field(void *rec, uint64_t tag, const msgpack_object *v)
 		return get_i64(v, &s->expires_ms);
 	case SESSION_REMEMBER:
 		return get_bool(v, &s->remember);
+	case SESSION_EMAIL:
+		return get_str(v, &s->email);
+	case SESSION_ORG_ID:
+		return get_u64(v, &s->org_id);
+	case SESSION_NAME:
+		return get_str(v, &s->name);
+	case SESSION_LANGUAGE:
+		return get_str(v, &s->language);
+	}
+	return 0;
+}
+
+static int access_field(void *rec, uint64_t tag, const msgpack_object *v)
+{
+	struct access_request *a = rec;
+	uint64_t x;
+	int err;
+
+	switch (tag) {
+	case ACCESS_TAG_VERSION:
+		return get_u32(v, &a->version);
+	case ACCESS_TAG_ID:
+		return get_u64(v, &a->id);
+	case ACCESS_TAG_ORG_ID:
+		return get_u64(v, &a->org_id);
+	case ACCESS_TAG_REQUESTER_ID:
+		return get_u64(v, &a->requester_id);
+	case ACCESS_TAG_STATE:
+		err = get_range(v, ACCESS_PENDING, ACCESS_STATE_LAST, &x);
+		if (!err)
+			a->state = (enum access_state)x;
+		return err;
+	case ACCESS_TAG_EMAIL:
+		return get_str(v, &a->email);
+	case ACCESS_TAG_NAME:
+		return get_str(v, &a->name);
+	case ACCESS_TAG_PHONE:
+		return get_str(v, &a->phone);
+	case ACCESS_TAG_FUNCTION:
+		return get_str(v, &a->function);
+	case ACCESS_TAG_LANGUAGE:
+		return get_str(v, &a->language);
+	case ACCESS_TAG_CREATED:
+		return get_i64(v, &a->created_ms);
+	case ACCESS_TAG_DECIDED:
+		return get_i64(v, &a->decided_ms);
+	case ACCESS_TAG_DECIDED_BY:
+		return get_u64(v, &a->decided_by);
+	case ACCESS_TAG_REASON:
+		return get_str(v, &a->reason);
+	case ACCESS_TAG_USER_ID:
+		return get_u64(v, &a->user_id);
 	}
 	return 0;
 }
@@ -613,5 +681,18 @@ int session_decode(const void *data, size_t len, struct session *out)
 	err = decode_map(data, len, session_field, out);
 	if (err)
 		session_free(out);
+	return err;
+}
+
+int access_request_decode(const void *data, size_t len, struct access_request *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = decode_map(data, len, access_field, out);
+	if (err == 0 && out->state == 0)
+		err = DK_ERR_CORRUPT;
+	if (err)
+		access_request_free(out);
 	return err;
 }

@@ -169,13 +169,15 @@ int org_encode(const struct org *o, struct dk_buf *out)
 
 	if (!in_range(o->priority_mode, 0, PRIORITY_MODE_MAX))
 		return DK_ERR_INVALID;
-	enc_begin(&e, out, 6 + nonnull(o->name));
+	enc_begin(&e, out, 8 + nonnull(o->name));
 	put_u64(&e, ORG_ID, o->id);
 	put_str(&e, ORG_NAME, o->name);
 	put_i64(&e, ORG_CREATED, o->created_ms);
 	put_bool(&e, ORG_SHARE_BY_DEFAULT, o->share_by_default);
 	put_strs(&e, ORG_SERVICES, o->services, o->n_services);
 	put_u64(&e, ORG_PRIORITY_MODE, o->priority_mode);
+	put_strs(&e, ORG_DOMAINS, o->domains, o->n_domains);
+	put_bool(&e, ORG_CONFIRM_ALL, o->confirm_all);
 	return enc_end(&e);
 }
 
@@ -265,9 +267,10 @@ int session_encode(const struct session *s, struct dk_buf *out)
 {
 	struct enc e;
 
-	if (!in_range((uint64_t)s->kind, SESSION_BROWSER, SESSION_API_TOKEN))
+	if (!in_range((uint64_t)s->kind, SESSION_BROWSER, SESSION_KIND_LAST))
 		return DK_ERR_INVALID;
-	enc_begin(&e, out, 6 + nonnull(s->csrf) + nonnull(s->label));
+	enc_begin(&e, out, 7 + nonnull(s->csrf) + nonnull(s->label) + nonnull(s->email) +
+		  nonnull(s->name) + nonnull(s->language));
 	put_u64(&e, SESSION_KIND, (uint64_t)s->kind);
 	put_u64(&e, SESSION_USER_ID, s->user_id);
 	put_str(&e, SESSION_CSRF, s->csrf);
@@ -275,5 +278,34 @@ int session_encode(const struct session *s, struct dk_buf *out)
 	put_i64(&e, SESSION_CREATED, s->created_ms);
 	put_i64(&e, SESSION_EXPIRES, s->expires_ms);
 	put_bool(&e, SESSION_REMEMBER, s->remember);
+	put_str(&e, SESSION_EMAIL, s->email);
+	put_u64(&e, SESSION_ORG_ID, s->org_id);
+	put_str(&e, SESSION_NAME, s->name);
+	put_str(&e, SESSION_LANGUAGE, s->language);
+	return enc_end(&e);
+}
+
+int access_request_encode(const struct access_request *a, struct dk_buf *out)
+{
+	struct enc e;
+
+	if (!in_range((uint64_t)a->state, ACCESS_PENDING, ACCESS_STATE_LAST))
+		return DK_ERR_INVALID;
+	enc_begin(&e, out, 9 + nonnull(a->email) + nonnull(a->name) + nonnull(a->phone) +
+		  nonnull(a->function) + nonnull(a->language) + nonnull(a->reason));
+	put_u64(&e, ACCESS_TAG_ID, a->id);
+	put_u64(&e, ACCESS_TAG_ORG_ID, a->org_id);
+	put_u64(&e, ACCESS_TAG_REQUESTER_ID, a->requester_id);
+	put_u64(&e, ACCESS_TAG_STATE, (uint64_t)a->state);
+	put_str(&e, ACCESS_TAG_EMAIL, a->email);
+	put_str(&e, ACCESS_TAG_NAME, a->name);
+	put_str(&e, ACCESS_TAG_PHONE, a->phone);
+	put_str(&e, ACCESS_TAG_FUNCTION, a->function);
+	put_str(&e, ACCESS_TAG_LANGUAGE, a->language);
+	put_i64(&e, ACCESS_TAG_CREATED, a->created_ms);
+	put_i64(&e, ACCESS_TAG_DECIDED, a->decided_ms);
+	put_u64(&e, ACCESS_TAG_DECIDED_BY, a->decided_by);
+	put_str(&e, ACCESS_TAG_REASON, a->reason);
+	put_u64(&e, ACCESS_TAG_USER_ID, a->user_id);
 	return enc_end(&e);
 }

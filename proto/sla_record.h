@@ -18,6 +18,7 @@
 #ifndef DESKD_SLA_RECORD_H
 #define DESKD_SLA_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,43 @@ struct sla_state {
 	uint8_t flags[SLA_CLOCKS];
 	int64_t auto_close_ms;            /* resolved: when it closes; 0: never */
 };
+
+/*
+ * Deadlines: the entries a state implies in the deadline index (storage's
+ * "deadlines": kind, due_ms, ticket id). The kinds are stored numbers:
+ * never renumber them. The warning and breach kinds and AUTO_CLOSE are
+ * what the engine's timers act on; DUE has no timer and orders the
+ * agents' queue by "due soonest".
+ */
+enum sla_deadline_kind {
+	SLA_DEADLINE_RESPONSE_WARNING = 1,
+	SLA_DEADLINE_RESPONSE_BREACH = 2,
+	SLA_DEADLINE_RESOLUTION_WARNING = 3,
+	SLA_DEADLINE_RESOLUTION_BREACH = 4,
+	SLA_DEADLINE_TRIAGE_BREACH = 5,
+	SLA_DEADLINE_AUTO_CLOSE = 6,
+	SLA_DEADLINE_DUE = 7
+};
+#define SLA_DEADLINE_KINDS 8 /* size of an array indexed by kind; [0] unused */
+
+/*
+ * The instant each kind falls due for s, 0 for none:
+ *  - a warning or breach kind: its clock is running and the engine has not
+ *    announced it yet (so a clock that jumps back announces nothing twice);
+ *  - AUTO_CLOSE: auto_close_ms when set;
+ *  - DUE: the earliest due instant of the running first response and
+ *    resolution clocks, also once passed (an overdue ticket keeps its
+ *    breach instant, so it sorts before those still to come). As a first
+ *    response target is never longer than the resolution target, that is
+ *    the first response while it is unmet, then the resolution. None while
+ *    the clocks are paused or stopped.
+ */
+void sla_state_deadlines(const struct sla_state *s, int64_t out[SLA_DEADLINE_KINDS]);
+/* The clock (enum sla_kind) and flag (SLA_FLAG_*) a warning or breach kind
+ * watches: true, or false for the other kinds. */
+bool sla_deadline_watch(unsigned kind, uint8_t *clock, uint8_t *flag);
+/* "response_warning", ..., "auto_close", "due"; NULL for another number. */
+const char *sla_deadline_name(unsigned kind);
 
 /* A state with every clock off (instants SLA_NEVER) and the version set. */
 void sla_state_init(struct sla_state *s);

@@ -306,8 +306,10 @@ bool email_valid(const char *email)
 	len = strlen(email);
 	if (len == 0 || len > EMAIL_MAX_BYTES)
 		return false;
+	/* RFC 5322 specials are valid only inside quotes, which no one needs
+	 * here; refusing them keeps addresses safe to put in mail headers */
 	for (p = email; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\\\"", *p))
 			return false;
 	at = strchr(email, '@');
 	if (!at || at == email || strchr(at + 1, '@'))

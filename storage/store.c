@@ -43,6 +43,11 @@ static const char *const db_names[DB_COUNT] = {
 	[DB_SLA] = "sla",
 	[DB_DEADLINES] = "deadlines",
 	[DB_ESCALATIONS] = "escalations",
+	[DB_ACCESS_REQUESTS] = "access_requests",
+	[DB_ACCESS_LIST] = "access_list",
+	[DB_OUTBOX] = "outbox",
+	[DB_MAIL_FAILED] = "mail_failed",
+	[DB_CLOSED] = "closed",
 };
 
 const char *store_db_name(enum store_db db)

@@ -19,6 +19,8 @@
  *   sessions_by_user  user id u64 . sha256 -> (empty)
  *   users_by_role   role u8 . user id u64 -> (empty)
  *   day_counts      UTC day u32 (days since 1970-01-01) -> opened u64 . closed u64
+ *   closed          closed_ms u64 . ticket id u64 -> (empty): tickets in a closed
+ *                   category, by when they closed (store_purge.c)
  *
  * Every write of a record and its index entries happens in one transaction.
  * Functions return 0 or a negative enum dk_err.
@@ -37,10 +39,16 @@
 /* 2: ticket lists gained the shared and assignee scopes.
  * 3: sessions_by_user, users_by_role and day_counts.
  * 4: sla, deadlines and escalations (start empty: nothing to build).
+ * 5: deadlines of kind STORE_DEADLINE_DUE, built from the sla states.
+ * 6: outbox and mail_failed, access_requests and access_list (start empty:
+ *    nothing to build).
+ * 7: closed, the closed tickets in order of closing (for retention),
+ *    built from the tickets.
  * Opening an older database for writing builds what it lacks once
- * (store_tickets_reindex and the session and role indexes); a read-only
- * open sees the tables it lacks as empty. */
-#define STORE_SCHEMA_VERSION 4
+ * (store_tickets_reindex, the session and role indexes,
+ * store_deadlines_rebuild and the closed table); a read-only open sees the
+ * tables it lacks as empty. */
+#define STORE_SCHEMA_VERSION 7
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -244,6 +252,9 @@ enum store_db {
 	DB_EVENTS, DB_SESSIONS, DB_SESSION_EXPIRY, DB_TICKET_LIST, DB_TICKET_COUNTS,
 	DB_SESSIONS_BY_USER, DB_USERS_BY_ROLE, DB_DAY_COUNTS,
 	DB_SLA, DB_DEADLINES, DB_ESCALATIONS,
+	DB_ACCESS_REQUESTS, DB_ACCESS_LIST,
+	DB_OUTBOX, DB_MAIL_FAILED,
+	DB_CLOSED,
 	DB_COUNT
 };
 /* Name of a database as in the list above. */
@@ -284,13 +295,23 @@ typedef int (*store_problem_fn)(const struct store_problem *p, void *arg);
  * index entry against its record and each record against the entries it
  * implies: users_by_email, users_by_role, orgs_by_name, sessions with
  * session_expiry and sessions_by_user, events against their tickets (and
- * event_count), sequences ahead of the ids in use, and ticket_list,
+ * event_count), sequences ahead of the ids in use, ticket_list,
  * ticket_counts and day_counts against a rebuild from the tickets (made in
- * a scratch store under TMPDIR, removed afterwards). fn is called once per
+ * a scratch store under TMPDIR, removed afterwards), and the deadlines
+ * against the SLA states (sla_state_deadlines: missing, extra, at another
+ * time, or of a ticket or state that does not exist), and the mail tables
+ * (messages decode under their own keys, none both queued and failed, the
+ * "mail" sequence ahead). fn is called once per
  * problem; its non-zero return stops the walk and is returned. 0 means
  * the walk completed (problems or not); a negative dk_err means the data
  * could not be read (DK_ERR_CORRUPT for a damaged LMDB tree). */
 int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg);
+/* The same, calling tick now and then (every 1024 entries) with the
+ * number of entries of the record and index tables read so far, for a
+ * progress bar; tick may be NULL. */
+typedef void (*store_tick_fn)(uint64_t done, void *arg);
+int store_verify_ticking(struct store_txn *txn, store_problem_fn fn, void *arg,
+			 store_tick_fn tick, void *tick_arg);
 
 /* Values in meta other than the schema and docs_version, in key order:
  * sequences ("seq:NAME", name and value), documents ("doc:NAME", name and
@@ -315,6 +336,10 @@ int store_meta_each(struct store_txn *txn, store_meta_fn fn, void *arg);
 int store_seq_set(struct store_txn *txn, const char *name, uint64_t value);
 int store_meta_put_raw(struct store_txn *txn, const void *key, size_t klen, const void *val,
 		       size_t vlen);
+/* Reads a value of the OTHER kind (such as a server secret): replaces the
+ * contents of out with it, DK_ERR_NOTFOUND (out empty) when absent,
+ * DK_ERR_INVALID for the keys meta_put_raw refuses. */
+int store_meta_get_raw(struct store_txn *txn, const void *key, size_t klen, struct dk_buf *out);
 /* Day counts exactly as a dump holds them (they may outlive the tickets
  * they were counted from): days_each walks every stored day in order,
  * day_set stores one (both zero: deletes it), days_clear empties them all
@@ -325,17 +350,21 @@ int store_day_set(struct store_txn *txn, uint32_t day, const struct store_day *d
 int store_days_clear(struct store_txn *txn);
 /* Tables dump carries as stored bytes and restore writes back as they were
  * (store_each reads them): the SLA engine's sla, deadlines and escalations,
- * whose rules live in the daemon. raw_put refuses other tables
- * (DK_ERR_INVALID) and a key that is there already (DK_ERR_EXISTS). */
+ * whose rules live in the daemon (the deadlines' in proto/sla_record.h).
+ * raw_put refuses other tables (DK_ERR_INVALID) and a key that is there
+ * already (DK_ERR_EXISTS). */
 bool store_db_is_raw(enum store_db db);
 int store_raw_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,
 		  const void *val, size_t vlen);
 
 /* --- Service levels (storage/store_sla.c; the engine is daemon/sla_engine.c) ---
  *   sla          ticket id u64 -> SLA state (proto/sla_record.h)
- *   deadlines    kind u8 . due_ms u64 . ticket id u64 -> (empty)
- *   escalations  time_ms u64 . ticket id u64 . kind u8 -> (empty): breaches
- *                whose escalation contacts are still to be told (mail issue)
+ *   deadlines    kind u8 . due_ms u64 . ticket id u64 -> (empty), the
+ *                entries sla_state_deadlines (proto/sla_record.h) gives
+ *                for each state
+ *   escalations  time_ms u64 . ticket id u64 . kind u8 -> (empty): the
+ *                record of breaches (their escalation contacts were mailed
+ *                in the same transaction, daemon/notify.c)
  * The engine writes them in the transaction of the ticket change that
  * causes them. */
 struct sla_state;
@@ -345,10 +374,12 @@ enum store_deadline_kind {
 	STORE_DEADLINE_RESOLUTION_WARNING = 3,
 	STORE_DEADLINE_RESOLUTION_BREACH = 4,
 	STORE_DEADLINE_TRIAGE_BREACH = 5,
-	STORE_DEADLINE_AUTO_CLOSE = 6
+	STORE_DEADLINE_AUTO_CLOSE = 6,
+	STORE_DEADLINE_DUE = 7 /* no timer: the queue's "due soonest" order */
 };
 #define STORE_DEADLINE_FIRST STORE_DEADLINE_RESPONSE_WARNING
-#define STORE_DEADLINE_LAST STORE_DEADLINE_AUTO_CLOSE
+#define STORE_DEADLINE_TIMER_LAST STORE_DEADLINE_AUTO_CLOSE /* the kinds timers act on */
+#define STORE_DEADLINE_LAST STORE_DEADLINE_DUE
 struct store_deadline {
 	uint8_t kind;
 	int64_t due_ms;
@@ -370,13 +401,124 @@ int store_deadline_first(struct store_txn *txn, uint8_t kind, struct store_deadl
  * them into out; *n tells how many. Reads only those (plus one). */
 int store_deadlines_due(struct store_txn *txn, uint8_t kind, int64_t now_ms,
 			struct store_deadline *out, size_t max, size_t *n);
-/* Calls fn for the entries of kind, earliest first; fn returns 0 to go on,
- * STORE_WALK_STOP to end (the walk returns 0) or a negative dk_err. d is
- * valid during the call; fn must not change the index. */
+/* Calls fn for the entries of kind, earliest first (equal times by ticket
+ * id), from the one after *after (NULL: from the earliest); fn returns 0
+ * to go on, STORE_WALK_STOP to end (the walk returns 0) or a negative
+ * dk_err. d is valid during the call; fn must not change the index. */
 typedef int (*store_deadline_fn)(const struct store_deadline *d, void *arg);
-int store_deadline_walk(struct store_txn *txn, uint8_t kind, store_deadline_fn fn, void *arg);
+int store_deadline_walk(struct store_txn *txn, uint8_t kind, const struct store_deadline *after,
+			store_deadline_fn fn, void *arg);
+/* Replaces every entry of kind by those the SLA states imply, reading all
+ * states (in a write transaction): for schema upgrades and restore.
+ * *n (may be NULL) tells how many entries were written. */
+int store_deadlines_rebuild(struct store_txn *txn, uint8_t kind, uint64_t *n);
 /* Notes a breach of kind on a ticket for its escalation contacts. */
 int store_escalation_put(struct store_txn *txn, int64_t time_ms, uint64_t ticket_id,
 			 uint8_t kind);
+
+/* --- Access requests (storage/store_access.c) ---
+ *   access_requests  id u64 -> access request record (record.h)
+ *   access_list      scope u8 . org id u64 . state u8 . id u64 -> (empty):
+ *                    scope 0 (org id 0) lists every request, scope 1 those
+ *                    of one organisation; state 0 lists every state.
+ * Both tables start empty in an older database (nothing to build) and are
+ * carried by dump as stored (store_db_is_raw). */
+int store_access_get(struct store_txn *txn, uint64_t id, struct access_request *out);
+/* put assigns a->id from the "access_request" sequence when 0 and moves
+ * the list entries from what old implied to what a implies; old is the
+ * stored version, NULL for a new request. */
+int store_access_put(struct store_txn *txn, const struct access_request *old,
+		     struct access_request *a);
+/* fn gets the ids of the requests of org_id (0: every organisation) in
+ * state (0: any), newest first, starting below before_id (0: the newest);
+ * it returns 0 to go on, STORE_WALK_STOP or a negative dk_err as for
+ * store_ticket_walk. */
+int store_access_walk(struct store_txn *txn, uint64_t org_id, uint8_t state, uint64_t before_id,
+		      store_id_fn fn, void *arg);
+
+
+/* --- Mail (storage/store_outbox.c; the engine is daemon/mail.c) ---
+ *   outbox       due_ms u64 . seq u64 -> message (proto/mail_record.h)
+ *   mail_failed  seq u64 -> message given up (failed_ms and error set)
+ * seq comes from the "mail" sequence and names a message for its whole
+ * life; a message is in one of the two tables at a time. Both start empty
+ * in an older database and are carried by dump as stored
+ * (store_db_is_raw). Decoded messages point into the database: m->data
+ * is valid until the transaction ends. */
+struct mail_msg;
+struct store_mail_pos {
+	int64_t due_ms;   /* outbox: when it is due; mail_failed: 0 */
+	uint64_t seq;
+};
+/* put: DK_ERR_INVALID for a negative due time, seq 0 or a message that
+ * does not encode (mail_msg_encode); DK_ERR_EXISTS when the key is taken.
+ * get and del: DK_ERR_NOTFOUND when it is not there. */
+int store_outbox_put(struct store_txn *txn, int64_t due_ms, const struct mail_msg *m);
+int store_outbox_get(struct store_txn *txn, int64_t due_ms, uint64_t seq, struct mail_msg *out);
+int store_outbox_del(struct store_txn *txn, int64_t due_ms, uint64_t seq);
+/* Walks: earliest due first (outbox) or by seq (mail_failed), starting
+ * after *after / after_seq (NULL / 0: from the first). fn returns 0 to go
+ * on, STORE_WALK_STOP to end (the walk returns 0) or a negative dk_err;
+ * pos and m are valid during the call and fn must not change the table.
+ * Entries that do not decode are passed over (verify reports them). */
+typedef int (*store_mail_fn)(const struct store_mail_pos *pos, const struct mail_msg *m,
+			     void *arg);
+int store_outbox_walk(struct store_txn *txn, const struct store_mail_pos *after,
+		      store_mail_fn fn, void *arg);
+/* Where message seq waits in the outbox (a walk: for the admin's tools
+ * and the rare message moved while being delivered); DK_ERR_NOTFOUND. */
+int store_outbox_find(struct store_txn *txn, uint64_t seq, struct store_mail_pos *out);
+int store_mail_failed_put(struct store_txn *txn, const struct mail_msg *m);
+int store_mail_failed_get(struct store_txn *txn, uint64_t seq, struct mail_msg *out);
+int store_mail_failed_del(struct store_txn *txn, uint64_t seq);
+int store_mail_failed_walk(struct store_txn *txn, uint64_t after_seq, store_mail_fn fn,
+			   void *arg);
+
+
+/* --- Inbound mail (storage/store_mail_in.c), kept in meta ---
+ *   "mail_in:key"                  sha256 of the mail gateway's secret (32)
+ *   "mail_in:id:" sha256(Message-ID)  -> ticket id u64 . time_ms u64
+ *   "mail_in:at:" time_ms u64 . sha256(Message-ID) -> (empty), for pruning
+ * Dump and restore carry them as meta values. */
+#define STORE_MAIL_IN_KEEP_MS (INT64_C(90) * 24 * 3600 * 1000) /* then a Message-ID is forgotten */
+/* key_get: 0, DK_ERR_NOTFOUND (no gateway set up yet) or DK_ERR_CORRUPT. */
+int store_mail_in_key_get(struct store_txn *txn, uint8_t out[32]);
+int store_mail_in_key_put(struct store_txn *txn, const uint8_t key[32]);
+/* 0 and the ticket the message went to, or DK_ERR_NOTFOUND. */
+int store_mail_in_seen(struct store_txn *txn, const uint8_t id_hash[32], uint64_t *ticket_id);
+/* Records a Message-ID (DK_ERR_EXISTS when it is recorded already) and
+ * forgets a few older than STORE_MAIL_IN_KEEP_MS. */
+int store_mail_in_note(struct store_txn *txn, const uint8_t id_hash[32], uint64_t ticket_id,
+		       int64_t now_ms);
+/* Forgets at most limit (up to 16) Message-IDs recorded before before_ms;
+ * *n tells how many. */
+int store_mail_in_prune(struct store_txn *txn, int64_t before_ms, size_t limit, size_t *n);
+
+/* --- Retention (storage/store_purge.c) ---
+ * Closed tickets leave for good after a configured number of years; the
+ * closed table finds them without reading the others. */
+/* now_ms minus years calendar years (UTC; 29 February becomes 28). */
+int64_t store_retention_cutoff(int64_t now_ms, unsigned years);
+/* fn gets the ids of the tickets that closed before before_ms, earliest
+ * closed first; it returns 0, STORE_WALK_STOP or a negative dk_err as for
+ * store_ticket_walk and must not change the table. */
+int store_closed_walk(struct store_txn *txn, int64_t before_ms, store_id_fn fn, void *arg);
+/* Deletes a ticket with everything that belongs to it alone: its timeline,
+ * list, count and closed entries, SLA state and deadline entries. The day
+ * counts keep it (they are statistics; the "purged" sequence counts the
+ * tickets purged, so verify tells those counts from errors).
+ * DK_ERR_NOTFOUND when there is no such ticket. */
+int store_ticket_purge(struct store_txn *txn, uint64_t id);
+/* Purges at most limit tickets that closed before before_ms, earliest
+ * first; *n tells how many, *more whether others closed before before_ms
+ * remain (both may be NULL). */
+int store_tickets_purge(struct store_txn *txn, int64_t before_ms, size_t limit, size_t *n,
+			bool *more);
+/* Sessions of any kind that belong to user_id or, for one-time links
+ * without a user, name email (folded; NULL: none): fn gets the key (the
+ * SHA-256 of the secret) and the session, valid during the call. */
+typedef int (*store_session_fn)(const uint8_t key[32], const struct session *s, void *arg);
+int store_sessions_of(struct store_txn *txn, uint64_t user_id, const char *email,
+		      store_session_fn fn, void *arg);
 
 #endif

@@ -72,6 +72,14 @@ int store_users_reindex(struct store_txn *txn);
 /* Adds one ticket to the day's opened (closed false) or closed count; a
  * time <= 0 is not counted. */
 int store_day_count(struct store_txn *txn, int64_t ms, bool closed);
+/* The closed table (store_purge.c): moves a ticket's entry from what old
+ * implied to what t implies (old NULL: a new ticket, t NULL: deleted);
+ * reindex rebuilds the table from every ticket. */
+int store_closed_move(struct store_txn *txn, const struct ticket *old, const struct ticket *t);
+int store_closed_reindex(struct store_txn *txn);
+/* Deletes a ticket's record, timeline, and list, count and closed entries
+ * (store_tickets.c); the SLA part is store_ticket_purge's. */
+int store_ticket_del(struct store_txn *txn, uint64_t id);
 
 /* Reads a u64 big-endian counter value; DK_ERR_CORRUPT when the size is
  * wrong. */

@@ -100,6 +100,21 @@ int store_meta_put_raw(struct store_txn *txn, const void *key, size_t klen, cons
 	return store_put(txn, DB_META, key, klen, vlen ? val : "", vlen, 0);
 }
 
+int store_meta_get_raw(struct store_txn *txn, const void *key, size_t klen, struct dk_buf *out)
+{
+	MDB_val val;
+	int rc;
+
+	dk_buf_reset(out);
+	if (klen == 0 || klen > STORE_KEY_MAX || key_is_bookkeeping(key, klen) ||
+	    key_has_prefix(key, klen, SEQ_PREFIX) || key_has_prefix(key, klen, DOC_PREFIX))
+		return DK_ERR_INVALID;
+	rc = store_get(txn, DB_META, key, klen, &val);
+	if (rc)
+		return rc;
+	return dk_buf_append(out, val.mv_data, val.mv_size);
+}
+
 int store_day_set(struct store_txn *txn, uint32_t day, const struct store_day *d)
 {
 	uint8_t k[KEY_DAY_LEN], v[16];
@@ -157,10 +172,14 @@ out:
 
 /* The SLA engine's tables are written only by the engine (daemon/), whose
  * rules storage cannot replay; dump and restore carry their entries as
- * the bytes they are. */
+ * the bytes they are, and the access requests with their list the same
+ * way; the mail tables too, whose messages keep the bytes they were
+ * composed with. */
 bool store_db_is_raw(enum store_db db)
 {
-	return db == DB_SLA || db == DB_DEADLINES || db == DB_ESCALATIONS;
+	return db == DB_SLA || db == DB_DEADLINES || db == DB_ESCALATIONS ||
+	       db == DB_OUTBOX || db == DB_MAIL_FAILED ||
+	       db == DB_ACCESS_REQUESTS || db == DB_ACCESS_LIST;
 }
 
 int store_raw_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,

@@ -2,6 +2,7 @@
  * timer walks in time order and the sessions_by_user index that ends a
  * user's sessions (after a password change) without a scan. */
 #include <string.h>
+#include <strings.h>
 
 #include "store_internal.h"
 #include "store_keys.h"
@@ -223,5 +224,38 @@ out:
 		*n_deleted = 0;
 		*next_ms = 0;
 	}
+	return rc;
+}
+
+int store_sessions_of(struct store_txn *txn, uint64_t user_id, const char *email,
+		      store_session_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, mrc;
+
+	/* one-time sign-up links name an address and no user, so every
+	 * session is read: an administrator's rare question */
+	rc = store_cursor_open(txn, DB_SESSIONS, &c);
+	if (rc)
+		return rc == DK_ERR_NOTFOUND ? 0 : rc;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct session s;
+
+		if (k.mv_size != 32)
+			continue; /* verify reports it */
+		if (session_decode(v.mv_data, v.mv_size, &s))
+			continue;
+		bool mine = (user_id && s.user_id == user_id) ||
+			    (email && !s.user_id && s.email && !strcasecmp(s.email, email));
+		rc = mine ? fn(k.mv_data, &s, arg) : 0;
+		session_free(&s);
+		if (rc)
+			break;
+	}
+	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "sessions_of");
+	mdb_cursor_close(c);
 	return rc;
 }

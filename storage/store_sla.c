@@ -11,6 +11,14 @@
 
 /* deadlines: kind u8 . due_ms u64 . ticket id u64 */
 #define KEY_DEADLINE_LEN 17
+
+/* The kinds are proto's rule's kinds (stored numbers). */
+#define SAME_KIND(k) ((int)STORE_DEADLINE_##k == (int)SLA_DEADLINE_##k)
+_Static_assert(SAME_KIND(RESPONSE_WARNING) && SAME_KIND(RESPONSE_BREACH) &&
+		       SAME_KIND(RESOLUTION_WARNING) && SAME_KIND(RESOLUTION_BREACH) &&
+		       SAME_KIND(TRIAGE_BREACH) && SAME_KIND(AUTO_CLOSE) && SAME_KIND(DUE) &&
+		       STORE_DEADLINE_LAST < SLA_DEADLINE_KINDS,
+	       "storage's deadline kinds are proto's");
 /* escalations: time_ms u64 . ticket id u64 . kind u8 */
 #define KEY_ESCALATION_LEN 17
 
@@ -143,18 +151,32 @@ int store_deadlines_due(struct store_txn *txn, uint8_t kind, int64_t now_ms,
 	return rc;
 }
 
-int store_deadline_walk(struct store_txn *txn, uint8_t kind, store_deadline_fn fn, void *arg)
+int store_deadline_walk(struct store_txn *txn, uint8_t kind, const struct store_deadline *after,
+			store_deadline_fn fn, void *arg)
 {
 	struct store_deadline d;
 	MDB_cursor *c;
 	MDB_val k, v;
 	int mrc, rc;
-	if (!kind_ok(kind))
+	if (!kind_ok(kind) || (after && after->due_ms < 0))
 		return DK_ERR_INVALID;
 	rc = store_cursor_open(txn, DB_DEADLINES, &c);
 	if (rc)
 		return rc == DK_ERR_NOTFOUND ? 0 : rc;
-	for (bool ok = seek(c, kind, 0, &d, &mrc); ok;) {
+	bool ok;
+	if (!after) {
+		ok = seek(c, kind, 0, &d, &mrc);
+	} else {
+		/* the first key past (after's time, after's ticket) */
+		uint8_t sk[KEY_DEADLINE_LEN];
+		k.mv_size = key_deadline(sk, kind, after->due_ms, after->ticket_id);
+		k.mv_data = sk;
+		mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		if (mrc == 0 && k.mv_size == KEY_DEADLINE_LEN && !memcmp(k.mv_data, sk, sizeof sk))
+			mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		ok = mrc == 0 && key_deadline_parse(&k, &d) && d.kind == kind;
+	}
+	while (ok) {
 		rc = fn(&d, arg);
 		if (rc)
 			break;
@@ -166,6 +188,62 @@ int store_deadline_walk(struct store_txn *txn, uint8_t kind, store_deadline_fn f
 	else if (!rc && mrc && mrc != MDB_NOTFOUND)
 		rc = store_err(txn, mrc, "deadline_walk");
 	mdb_cursor_close(c);
+	return rc;
+}
+
+/* Deletes every entry of kind. */
+static int kind_clear(struct store_txn *txn, uint8_t kind)
+{
+	struct store_deadline d;
+	MDB_cursor *c;
+	int mrc, rc = store_cursor_open(txn, DB_DEADLINES, &c);
+	if (rc)
+		return rc;
+	while (seek(c, kind, 0, &d, &mrc)) {
+		mrc = mdb_cursor_del(c, 0);
+		if (mrc)
+			break;
+	}
+	mdb_cursor_close(c);
+	return mrc && mrc != MDB_NOTFOUND ? store_err(txn, mrc, "deadlines_rebuild") : 0;
+}
+
+int store_deadlines_rebuild(struct store_txn *txn, uint8_t kind, uint64_t *n)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t id, count = 0;
+	int mrc, rc;
+	if (n)
+		*n = 0;
+	if (!kind_ok(kind))
+		return DK_ERR_INVALID;
+	rc = kind_clear(txn, kind);
+	if (rc == 0)
+		rc = store_cursor_open(txn, DB_SLA, &c);
+	if (rc)
+		return rc;
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct sla_state st;
+		int64_t at[SLA_DEADLINE_KINDS];
+		/* what does not decode has no deadlines (verify reports it) */
+		if (!key_id_parse(k.mv_data, k.mv_size, &id) ||
+		    sla_state_decode(v.mv_data, v.mv_size, &st) != 0)
+			continue;
+		sla_state_deadlines(&st, at);
+		if (!at[kind])
+			continue;
+		rc = store_deadline_put(txn, kind, at[kind], id);
+		if (rc)
+			break;
+		count++;
+	}
+	if (rc == 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "deadlines_rebuild");
+	mdb_cursor_close(c);
+	if (rc == 0 && n)
+		*n = count;
 	return rc;
 }
 

@@ -301,12 +301,59 @@ int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct tic
 	rc = index_move(txn, t->id, &from, &to);
 	if (rc == 0)
 		rc = days_move(txn, old, t);
+	if (rc == 0)
+		rc = store_closed_move(txn, old, t);
 out:
 	if (rc && new_id)
 		t->id = 0;
 	dk_buf_free(&buf);
 	free(from.e);
 	free(to.e);
+	return rc;
+}
+
+int store_ticket_del(struct store_txn *txn, uint64_t id)
+{
+	struct entries from = { 0 }, none = { 0 };
+	uint8_t k[KEY_ID_LEN], seek[KEY_EVENT_LEN];
+	struct ticket t;
+	MDB_cursor *c;
+	MDB_val ek, ev;
+	uint64_t tid;
+	uint32_t seq;
+	int rc, mrc;
+
+	rc = store_ticket_get(txn, id, &t);
+	if (rc)
+		return rc;
+	rc = entries_build(&t, &from);
+	if (rc == 0)
+		rc = index_move(txn, id, &from, &none);
+	if (rc == 0)
+		rc = store_closed_move(txn, &t, NULL);
+	free(from.e);
+	ticket_free(&t);
+	if (rc == 0)
+		rc = store_del(txn, DB_TICKETS, k, key_id(k, id));
+	if (rc)
+		return rc;
+	rc = store_cursor_open(txn, DB_EVENTS, &c);
+	if (rc)
+		return rc;
+	/* seek afresh after each delete: the cursor's place is gone */
+	for (;;) {
+		ek.mv_size = key_event(seek, id, 0);
+		ek.mv_data = seek;
+		mrc = mdb_cursor_get(c, &ek, &ev, MDB_SET_RANGE);
+		if (mrc || !key_event_parse(ek.mv_data, ek.mv_size, &tid, &seq) || tid != id)
+			break;
+		mrc = mdb_cursor_del(c, 0);
+		if (mrc)
+			break;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = store_err(txn, mrc, "ticket_del");
+	mdb_cursor_close(c);
 	return rc;
 }
 

@@ -12,17 +12,31 @@ int store_upgrade(struct store_txn *txn, uint32_t from)
 {
 	int rc;
 
-	/* version 4 only added the SLA tables, which start empty */
-	if (from >= 3)
-		return 0;
-	/* version 1 lists lack the shared and assignee scopes, version 2 has
-	 * no day counts: one reindex rebuilds both */
-	rc = store_tickets_reindex(txn, NULL);
-	if (rc == 0 && from < 3)
-		rc = store_sessions_reindex(txn);
-	if (rc == 0 && from < 3)
-		rc = store_users_reindex(txn);
-	return rc;
+	if (from < 3) {
+		/* version 1 lists lack the shared and assignee scopes, version
+		 * 2 has no day counts: one reindex rebuilds both */
+		rc = store_tickets_reindex(txn, NULL);
+		if (rc == 0)
+			rc = store_sessions_reindex(txn);
+		if (rc == 0)
+			rc = store_users_reindex(txn);
+		if (rc)
+			return rc;
+	}
+	/* version 4 added the SLA tables, which started empty; version 5 the
+	 * queue's due entries, which the states already imply */
+	if (from < 5) {
+		rc = store_deadlines_rebuild(txn, STORE_DEADLINE_DUE, NULL);
+		if (rc)
+			return rc;
+	}
+	/* version 7: the closed tickets in order of closing, for retention */
+	if (from < 7) {
+		rc = store_closed_reindex(txn);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int drop(struct store_txn *txn, enum store_db db)

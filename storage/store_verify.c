@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_map.h"
 #include "sla_record.h"
 #include "store_keys.h"
 #include "store_verify_int.h"
@@ -88,6 +89,7 @@ static int walk(struct verify *v, enum store_db db, walk_fn fn)
 		return rc == DK_ERR_NOTFOUND ? 0 : rc;
 	for (mrc = mdb_cursor_get(c, &k, &val, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(c, &k, &val, MDB_NEXT)) {
+		verify_tick(v);
 		rc = fn(v, &k, &val);
 		if (rc)
 			goto out;
@@ -438,6 +440,7 @@ static int events_walk(struct verify *v)
 		struct ticket_event e;
 		char key[64];
 
+		verify_tick(v);
 		if (!key_event_parse(k.mv_data, k.mv_size, &tid, &seq)) {
 			verify_key_text(k.mv_data, k.mv_size, key, sizeof key);
 			rc = verify_report(v, DB_EVENTS, key, "key is not ticket id . seq");
@@ -480,13 +483,58 @@ out:
 	return rc;
 }
 
-/* A ticket's SLA state decodes and belongs to a ticket. (The deadlines
- * and escalations follow the engine's rules, which live in the daemon.) */
+/* --- SLA states and their deadlines --- */
+
+/* deadlines: kind u8 . due_ms u64 . ticket id u64 (storage/store_sla.c) */
+#define KEY_DEADLINE_LEN 17
+
+static size_t key_deadline(uint8_t out[KEY_DEADLINE_LEN], uint8_t kind, int64_t due,
+			   uint64_t id)
+{
+	out[0] = kind;
+	be64_put(out + 1, (uint64_t)due);
+	be64_put(out + 9, id);
+	return KEY_DEADLINE_LEN;
+}
+
+static void when_text(int64_t ms, char out[32])
+{
+	if (ms >= 0 && ms <= SLA_TIME_MAX)
+		time_format_rfc3339(ms, out);
+	else
+		snprintf(out, 32, "%lld ms", (long long)ms);
+}
+
+/* "response_breach 2030-01-01T01:00:00.000Z ticket 10001" */
+static void deadline_text(unsigned kind, int64_t due, uint64_t id, char *out, size_t size)
+{
+	char when[32];
+
+	when_text(due, when);
+	if (sla_deadline_name(kind))
+		snprintf(out, size, "%s %s ticket %llu", sla_deadline_name(kind), when,
+			 (unsigned long long)id);
+	else
+		snprintf(out, size, "kind %u %s ticket %llu", kind, when, (unsigned long long)id);
+}
+
+/* Kinds verify checks: all, but the due entries only once an upgrade (or
+ * a deskd that writes them) has built them. */
+static bool kind_checked(struct verify *v, unsigned kind)
+{
+	return kind >= STORE_DEADLINE_FIRST && kind <= STORE_DEADLINE_LAST &&
+	       (kind != STORE_DEADLINE_DUE || v->due_built);
+}
+
+/* A ticket's SLA state decodes, belongs to a ticket and has the deadline
+ * entries it implies (sla_state_deadlines; entries it does not imply are
+ * found by deadline_entry). */
 static int sla_entry(struct verify *v, const MDB_val *k, const MDB_val *val)
 {
+	int64_t at[SLA_DEADLINE_KINDS];
+	uint8_t tk[KEY_ID_LEN], dk[KEY_DEADLINE_LEN];
 	struct sla_state st;
-	uint8_t tk[KEY_ID_LEN];
-	char key[48];
+	char key[48], what[96];
 	uint64_t id;
 	int rc;
 
@@ -496,6 +544,72 @@ static int sla_entry(struct verify *v, const MDB_val *k, const MDB_val *val)
 		return verify_report(v, DB_SLA, key, "SLA state does not decode");
 	if (has(v, DB_TICKETS, tk, key_id(tk, id), NULL) == DK_ERR_NOTFOUND)
 		return verify_report(v, DB_SLA, key, "SLA state of a ticket that does not exist");
+	sla_state_deadlines(&st, at);
+	for (unsigned kind = STORE_DEADLINE_FIRST; rc == 0 && kind <= STORE_DEADLINE_LAST; kind++) {
+		if (!at[kind] || !kind_checked(v, kind))
+			continue;
+		rc = has(v, DB_DEADLINES, dk, key_deadline(dk, (uint8_t)kind, at[kind], id), NULL);
+		if (rc == DK_ERR_NOTFOUND) {
+			deadline_text(kind, at[kind], id, what, sizeof what);
+			rc = verify_report(v, DB_DEADLINES, what,
+					   "is missing; the ticket's SLA state implies it");
+		}
+	}
+	return rc;
+}
+
+/* An entry of the deadline index: a known kind, of a ticket that exists,
+ * at the time the ticket's SLA state implies for that kind. */
+static int deadline_entry(struct verify *v, const MDB_val *k, const MDB_val *val)
+{
+	int64_t at[SLA_DEADLINE_KINDS];
+	const uint8_t *p = k->mv_data;
+	uint8_t tk[KEY_ID_LEN];
+	struct sla_state st;
+	char key[96], when[32];
+	int rc;
+
+	(void)val;
+	if (k->mv_size != KEY_DEADLINE_LEN || be64_get(p + 1) > INT64_MAX) {
+		verify_key_text(k->mv_data, k->mv_size, key, sizeof key);
+		return verify_report(v, DB_DEADLINES, key,
+				     "key is not kind . due time . ticket id");
+	}
+	unsigned kind = p[0];
+	int64_t due = (int64_t)be64_get(p + 1);
+	uint64_t id = be64_get(p + 9);
+	deadline_text(kind, due, id, key, sizeof key);
+	if (kind < STORE_DEADLINE_FIRST || kind > STORE_DEADLINE_LAST)
+		return verify_report(v, DB_DEADLINES, key, "kind %u is not a deadline kind", kind);
+	if (has(v, DB_TICKETS, tk, key_id(tk, id), NULL) == DK_ERR_NOTFOUND)
+		return verify_report(v, DB_DEADLINES, key, "the ticket does not exist");
+	rc = store_sla_get(v->txn, id, &st);
+	if (rc == DK_ERR_NOTFOUND)
+		return verify_report(v, DB_DEADLINES, key, "the ticket has no SLA state");
+	if (rc == DK_ERR_CORRUPT)
+		return 0; /* reported by the state walk */
+	if (rc)
+		return rc;
+	sla_state_deadlines(&st, at);
+	if (at[kind] == due)
+		return 0;
+	if (!at[kind])
+		return verify_report(v, DB_DEADLINES, key,
+				     "the ticket's SLA state implies no such deadline");
+	when_text(at[kind], when);
+	return verify_report(v, DB_DEADLINES, key, "the ticket's SLA state puts it at %s", when);
+}
+
+/* Whether the database's schema has the due deadlines (a read-only open of
+ * an older one has not built them). */
+static int due_built(struct verify *v)
+{
+	MDB_val val;
+	int rc = store_get(v->txn, DB_META, SCHEMA_KEY, sizeof SCHEMA_KEY - 1, &val);
+
+	if (rc && rc != DK_ERR_NOTFOUND)
+		return rc;
+	v->due_built = rc == 0 && val.mv_size == 4 && be32_get(val.mv_data) >= 5;
 	return 0;
 }
 
@@ -586,6 +700,12 @@ static int by_user_entry(struct verify *v, const MDB_val *k, const MDB_val *val)
 
 int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg)
 {
+	return store_verify_ticking(txn, fn, arg, NULL, NULL);
+}
+
+int store_verify_ticking(struct store_txn *txn, store_problem_fn fn, void *arg,
+			 store_tick_fn tick, void *tick_arg)
+{
 	static const struct {
 		enum store_db db;
 		walk_fn fn;
@@ -601,6 +721,7 @@ int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg)
 		{ DB_SESSION_EXPIRY, expiry_entry },
 		{ DB_SESSIONS_BY_USER, by_user_entry },
 		{ DB_SLA, sla_entry },
+		{ DB_DEADLINES, deadline_entry },
 	};
 	struct verify v;
 	size_t i;
@@ -610,6 +731,9 @@ int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg)
 	v.txn = txn;
 	v.fn = fn;
 	v.arg = arg;
+	v.tick = tick;
+	v.tick_arg = tick_arg;
+	rc = due_built(&v);
 	for (i = 0; rc == 0 && i < sizeof walks / sizeof walks[0]; i++)
 		rc = walk(&v, walks[i].db, walks[i].fn);
 	if (rc == 0)
@@ -620,6 +744,10 @@ int store_verify(struct store_txn *txn, store_problem_fn fn, void *arg)
 		rc = seq_check(&v, "org", 0, DB_ORGS, "organisation");
 	if (rc == 0)
 		rc = seq_check(&v, "ticket", STORE_TICKET_FIRST - 1, DB_TICKETS, "ticket");
+	if (rc == 0)
+		rc = verify_mail(&v);
+	if (rc == 0)
+		rc = verify_closed(&v);
 	if (rc == 0)
 		rc = verify_ticket_indexes(&v);
 	return rc;

@@ -107,6 +107,26 @@ test('the agent journey: queue, filters, assignment, internal note, status, reso
     await page.waitForSelector(`tr[data-ref="${urgent}"]`);
     assert.equal(await filterValue(page, 'assignee'), '');
 
+    // due soonest: deskd's order, with the due time of each running target
+    await page.selectOption('select[data-filter="sort"]', 'due');
+    await page.waitForFunction(() => location.hash.includes('sort=due'));
+    await settled(page);
+    await page.waitForSelector('table.tickets [data-due]');
+    const dueOrder = (await deskd.api('GET', '/api/v1/tickets?sort=due')).tickets.map((x) => x.ref);
+    assert.deepEqual(new Set(dueOrder), new Set([ref, urgent, taken]));
+    assert.deepEqual(await rowRefs(page), dueOrder);
+    const dues = await page.locator('table.tickets tbody [data-due]').evaluateAll((els) => els.map((e) => e.dataset.due));
+    assert.equal(dues.length, 3);
+    assert.deepEqual([...dues].sort(), dues);
+    assert.equal(await page.locator('.notices .message').count(), 0);
+    await screenshot(page, 'queue-due');
+    // resolved tickets have no running clock: that view offers no due order
+    await follow(page, 'a.view-tab[data-view="resolved"]');
+    assert.equal(await filterValue(page, 'sort'), 'newest');
+    assert.equal(await page.locator('select[data-filter="sort"] option[value="due"]').count(), 0);
+    await follow(page, 'a.view-tab[data-view="open"]');
+    await page.waitForSelector(`tr[data-ref="${urgent}"]`);
+
     // open the customer's ticket and assign it to oneself
     await follow(page, page.locator(`tr[data-ref="${ref}"] a.ref-link`));
     await page.waitForSelector('h1.ticket-title');

@@ -16,7 +16,8 @@ COMMANDS = [["init"], ["org", "add"], ["org", "list"], ["user", "add"], ["user",
 # Records, the sequences that number them, the tickets counted per day and
 # the SLA engine's state ("raw"; documents appear once a catalogue or
 # workflow is imported).
-KINDS = {"org", "user", "ticket", "event", "session", "seq", "day", "raw"}
+# meta: the secret that signs the stop-notification links of mail
+KINDS = {"org", "user", "ticket", "event", "session", "seq", "day", "raw", "meta"}
 
 
 def deskctl(*args, input=None, env_data=None):

@@ -227,7 +227,10 @@ def test_dump_holds_documents_sequences_days_and_sessions():
         recs = [json.loads(x) for x in lines]
         kinds = {r["kind"] for r in recs}
         assert kinds == {"seq", "doc", "org", "user", "ticket", "event", "session", "day",
-                         "raw"}, kinds
+                         "raw", "meta"}, kinds
+        # the one meta value: the secret of the stop-notification links
+        meta = [r for r in recs if r["kind"] == "meta"]
+        assert [bytes.fromhex(r["key_hex"]) for r in meta] == [b"mail_link_key"], meta
         # The SLA engine's state is carried as stored, one line per entry.
         raw = [r for r in recs if r["kind"] == "raw"]
         assert {r["db"] for r in raw} <= {"sla", "deadlines", "escalations"}, raw
@@ -303,6 +306,43 @@ def test_dump_restore_dump_is_identical_and_the_copy_works():
             assert int(new["ref"].split("-")[1]) == max(int(x.split("-")[1]) for x in d.refs) + 1
         finally:
             copy.close()
+    finally:
+        d.close()
+
+
+@test
+def test_restore_builds_the_due_order_a_dump_lacks_and_verify_checks_deadlines():
+    d = busy_world()
+    try:
+        first = d.ctl("dump").stdout
+        lines = first.splitlines()
+
+        def due(line):
+            r = json.loads(line)
+            return r["kind"] == "raw" and r["db"] == "deadlines" and r["key_hex"][:2] == "07"
+        # the two open tickets' clocks run: each has its place in the queue's due order
+        assert sum(map(due, lines)) == 2, lines
+        # a dump written before the due entries existed: restore builds them
+        # from the SLA states, so the copy is as if it had carried them
+        target, _ = restored_copy(d, "".join(x + "\n" for x in lines if not due(x)))
+        assert deskctl_at(target, "dump").stdout == first
+        v = deskctl_at(target, "verify")
+        assert v.returncode == 0 and "no problems" in v.stdout, v
+        shutil.rmtree(target)
+        # a dump's deadline at another time than its SLA state says is kept
+        # as it is, and verify tells
+        i = next(i for i, x in enumerate(lines) if due(x))
+        r = json.loads(lines[i])
+        ticket = int(r["key_hex"][18:], 16)
+        r["key_hex"] = r["key_hex"][:2] + "%016x" % 1 + r["key_hex"][18:]
+        lines[i] = json.dumps(r)
+        target, _ = restored_copy(d, "".join(x + "\n" for x in lines))
+        v = deskctl_at(target, "verify")
+        assert v.returncode == 1, v
+        assert f"deadlines: due 1970-01-01T00:00:00.001Z ticket {ticket}: the ticket's SLA " \
+            "state puts it at" in v.stdout, v.stdout
+        assert f"ticket {ticket}: is missing; the ticket's SLA state implies it" in v.stdout, \
+            v.stdout
     finally:
         d.close()
 

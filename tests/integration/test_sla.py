@@ -2,111 +2,14 @@
 breaches and automatic closing happen on time and once each, also across
 restarts and clock jumps; waiting pauses the clocks; a priority change
 retargets them; only a public reply by support is the first response; and
-the work at start-up and per timer run does not grow with the tickets."""
+support's queue orders by the due time of the running target. That the work
+at start-up and per timer run does not grow with the tickets is shown with
+100,000 of them in test_sla_scale.py."""
 
-import json
-import os
 import re
-import signal
-import threading
 
-from harness import run, test, wait_for, world
-
-T0 = 1893456000000  # 2030-01-01T00:00:00Z
-MIN = 60 * 1000
-HOUR = 60 * MIN
-DAY = 24 * HOUR
-
-# Around the clock, so business time is elapsed time; targets differ per
-# priority so a retarget shows.
-POLICY = {
-    "name": "test-24x7",
-    "calendar": {"time_zone": "UTC", "hours": "around_the_clock"},
-    "warning_percent": 80,
-    "triage": "15m",
-    "targets": {
-        "P1": {"first_response": "30m", "resolution": "2h"},
-        "P2": {"first_response": "1h", "resolution": "4h"},
-        "P3": {"first_response": "2h", "resolution": "8h"},
-        "P4": {"first_response": "4h", "resolution": "16h"},
-    },
-}
-FIRST = {"P1": 30 * MIN, "P2": HOUR, "P3": 2 * HOUR, "P4": 4 * HOUR}
-RESOLVE = {"P1": 2 * HOUR, "P2": 4 * HOUR, "P3": 8 * HOUR, "P4": 16 * HOUR}
-
-
-def rfc(ms):
-    import datetime
-    t = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-
-
-class Clocked:
-    """A started world whose deskd reads its time from a file."""
-
-    def __init__(self, auto_close_days=7):
-        self.d = world(start=False)
-        d = self.d
-        self.clock = os.path.join(d.dir, "clock")
-        policy = os.path.join(d.dir, "policy.json")
-        with open(policy, "w") as f:
-            json.dump(POLICY, f)
-        out = d.ctl("--json", "contract", "set", "Acme", "--sla-policy", policy,
-                    "--auto-close-days", str(auto_close_days),
-                    "--escalation", "boss@acme.example").stdout
-        assert json.loads(out)["auto_close_days"] == auto_close_days
-        self.now = T0
-        self.write_clock(T0)
-        self.start()
-        self.alice = d.token_client("alice")
-        self.agent = d.token_client("agent")
-
-    def write_clock(self, ms):
-        tmp = self.clock + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(f"{ms}\n")
-        os.replace(tmp, self.clock)
-        self.now = ms
-
-    def start(self):
-        self.d.start(extra_args=("--clock-file", self.clock))
-        # SIGUSR1 is handled once the SLA timers are armed, after listening
-        wait_for(lambda: self.d.log_lines("sla_timers_armed"), what="sla_timers_armed")
-
-    def restart(self):
-        self.d.stop()
-        self.start()
-
-    def set(self, ms):
-        """Moves the clock and waits until deskd has read it."""
-        self.write_clock(ms)
-        n = len(self.d.log_lines("clock_set"))
-        self.d.proc.send_signal(signal.SIGUSR1)
-        wait_for(lambda: len(self.d.log_lines("clock_set")) > n, what="clock_set")
-
-    def ticket(self, c=None, **extra):
-        body = {"title": "Printer on fire", "description": "It smokes.",
-                "request_type": "report_incident", "impact": 3, "urgency": 3}
-        body.update(extra)
-        r = (c or self.alice).post("/api/v1/tickets", body)
-        assert r.status == 201, r
-        return r.full_json["ticket"]
-
-    def get(self, ref, c=None):
-        r = (c or self.agent).get(f"/api/v1/tickets/{ref}")
-        assert r.status == 200, r
-        return r.full_json["ticket"]
-
-    def sla_events(self, ref, c=None):
-        return [e["new"] for e in self.get(ref, c)["timeline"]
-                if e["kind"] == "field" and e.get("field") == "sla"]
-
-    def wait_events(self, ref, want):
-        return wait_for(lambda: self.sla_events(ref) == want and self.sla_events(ref),
-                        what=f"sla events {want}")
-
-    def close(self):
-        self.d.close()
+from harness import check_error, run, test, wait_for
+from sla_clock import DAY, FIRST, HOUR, MIN, RESOLVE, T0, Clocked, rfc
 
 
 def act(c, ref, action, **kw):
@@ -298,61 +201,6 @@ def only_a_public_agent_reply_is_the_first_response():
         w.close()
 
 
-def last_int(lines, key):
-    m = re.search(r"\b" + key + r"=(\d+)", lines[-1])
-    return int(m.group(1))
-
-
-@test
-def work_does_not_grow_with_the_tickets():
-    w = Clocked()
-    try:
-        # one ticket ten minutes before the others: its triage falls due alone
-        early = w.ticket()["ref"]
-        w.set(T0 + 10 * MIN)
-        n_tickets, n_threads = 2000, 8
-        errors = []
-
-        def make(k):
-            c = w.d.token_client("bob" if k % 2 else "alice")
-            for _ in range(n_tickets // n_threads):
-                try:
-                    w.ticket(c)
-                except AssertionError as e:
-                    errors.append(e)
-        threads = [threading.Thread(target=make, args=(k,)) for k in range(n_threads)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        assert not errors, errors[:3]
-        w.restart()
-        armed = wait_for(lambda: w.d.log_lines("sla_timers_armed"), what="armed")
-        # one entry per kind at most, not one per ticket (five each here)
-        assert last_int(armed, "entries_read") <= 6, armed
-
-        def triage_runs(since):
-            return [l for l in w.d.log_lines("sla_timer_run")[since:]
-                    if "kind=triage_breach" in l]
-
-        def handled(runs):
-            return sum(last_int([l], "handled") for l in runs)
-        n = len(w.d.log_lines("sla_timer_run"))
-        w.set(T0 + 15 * MIN)
-        wait_for(lambda: w.sla_events(early) == ["triage_breach"], what="early triage")
-        runs = wait_for(lambda: triage_runs(n), what="timer run")
-        assert handled(runs) == 1, runs
-        # then all the others at once, in bounded batches
-        n = len(w.d.log_lines("sla_timer_run"))
-        w.set(T0 + 25 * MIN)
-        wait_for(lambda: handled(triage_runs(n)) == n_tickets, timeout=60,
-                 what="all triage breaches")
-        runs = triage_runs(n)
-        assert max(last_int([l], "handled") for l in runs) <= 256, runs
-    finally:
-        w.close()
-
-
 @test
 def queue_shows_sla_and_filters_breached():
     w = Clocked()
@@ -373,6 +221,113 @@ def queue_shows_sla_and_filters_breached():
             assert set(t["sla"]["response"]) == {"due", "breached"}, t
         # a customer's list has no such filter
         assert w.alice.get("/api/v1/tickets?breached=true").status == 400
+    finally:
+        w.close()
+
+
+@test
+def queue_sorts_by_due_soonest():
+    w = Clocked()
+    try:
+        def make(prio):
+            t = w.ticket()
+            # support setting a new priority ends the triage
+            steps = ["P1" if prio != "P1" else "P2"] if t["priority"] == prio else []
+            for p in steps + [prio]:
+                r = w.agent.patch(f"/api/v1/tickets/{t['ref']}", {"priority": p})
+                assert r.status == 200, r
+            return t["ref"]
+        # first response due: b +30m, f +1h, a +4h; c and d +2h and +1h
+        a, b, c, d, e, f = (make(p) for p in ("P4", "P1", "P3", "P2", "P3", "P2"))
+        w.set(T0 + 5 * MIN)
+        act(w.agent, c, "set_status", status="waiting_for_customer")
+        act(w.agent, d, "resolve", comment="Replaced the toner.")
+        # e is answered: its resolution is next, due at +8h
+        assert w.agent.post(f"/api/v1/tickets/{e}/comments", {"body": "On it."}).status == 201
+        me = w.agent.get("/api/v1/me").full_json["user"]["id"]
+        assert w.agent.patch(f"/api/v1/tickets/{a}", {"assignee_id": me}).status == 200
+        # b and f overdue, b the most
+        w.set(T0 + 90 * MIN)
+        wait_for(lambda: "response_breach" in w.sla_events(f), what="breach of f")
+
+        def page(query="", c=None):
+            r = (c or w.agent).get("/api/v1/tickets?sort=due" + query)
+            assert r.status == 200, r
+            return r.full_json
+
+        def refs(query=""):
+            return [t["ref"] for t in page(query)["tickets"]]
+
+        def walk(query, limit):
+            got, cursor, pages = [], None, 0
+            while True:
+                p = page(f"{query}&limit={limit}" + (f"&cursor={cursor}" if cursor else ""))
+                got += [t["ref"] for t in p["tickets"]]
+                pages += 1
+                cursor = p["next_cursor"]
+                if cursor is None:
+                    return got, pages
+                assert re.fullmatch(r"\d+\.\d+", cursor), cursor
+                assert pages < 10, got
+
+        # overdue first, most overdue first, then the soonest; the waiting
+        # and the resolved ticket are not in this order
+        everyone = [b, f, a, e]
+        p = page()
+        assert [t["ref"] for t in p["tickets"]] == everyone, p
+        assert p["next_cursor"] is None and p["matched"] is None and p["view"] == "open", p
+        assert p["counts"]["priority"] == {"P1": 1, "P2": 2, "P3": 2, "P4": 1}, p
+        first = p["tickets"][0]
+        assert first["sla"]["response"]["breached"] is True, first
+        assert first["sla"]["response"]["overdue_ms"] == 60 * MIN, first
+        assert refs("&view=all") == everyone
+        # paging: the same order in pages of one and of three
+        assert walk("", 1) == (everyone, 4)
+        assert walk("", 3) == (everyone, 2)
+        # with the other filters
+        assert refs("&breached=true") == [b, f]
+        assert walk("&breached=true", 1) == ([b, f], 2)
+        assert refs("&priority=P2") == [f]
+        assert refs("&assignee=me") == [a]
+        assert refs("&assignee=none&breached=true&priority=P1") == [b]
+        assert refs(f"&org={w.d.users['alice']['org_id']}") == everyone
+        assert refs("&org=999") == []
+        status = w.get(e)["status"]
+        assert refs(f"&status={status}") == [x for x in everyone if w.get(x)["status"] == status]
+        # no resolved or closed ticket has a running clock
+        for view in ("resolved", "closed", "approvals"):
+            check_error(w.agent.get(f"/api/v1/tickets?sort=due&view={view}"), 400,
+                        "invalid_value", field="sort")
+        # cursors this order does not give out
+        for bad in ("abc", "10001", "0.0", "1.0", "-1.10001", "1.2.3", ".10001", "1.",
+                    "99999999999999999999.10001", "9223372036854775808.10001", "1" * 41):
+            check_error(w.agent.get(f"/api/v1/tickets?sort=due&cursor={bad}"), 400,
+                        "invalid_value", field="cursor")
+        check_error(w.agent.get("/api/v1/tickets?cursor=1.10001"), 400, "invalid_value",
+                    field="cursor")
+        # customers have no due order
+        check_error(w.alice.get("/api/v1/tickets?sort=due"), 400, "invalid_value", field="sort")
+        assert w.alice.get("/api/v1/tickets?sort=oldest").status == 200
+
+        # an answer moves b to its resolution, due at +2h; the customer's
+        # answer lets c's clocks run again: 115 minutes of its first
+        # response were left, so it is due at +205m
+        assert w.agent.post(f"/api/v1/tickets/{b}/comments", {"body": "Here."}).status == 201
+        assert w.alice.post(f"/api/v1/tickets/{c}/comments", {"body": "Log."}).status == 201
+        later = [f, b, c, a, e]
+        assert refs() == later
+        assert page("&limit=2")["tickets"][1]["sla"]["resolution"]["due"] == rfc(T0 + 2 * HOUR)
+        # b's response was breached all the same
+        assert refs("&breached=true") == [f, b]
+        # the order lives in the database: a restart keeps it
+        w.restart()
+        assert refs() == later
+        assert walk("", 2) == (later, 3)
+        # closing takes a ticket out
+        act(w.agent, a, "resolve", comment="Done.")
+        assert refs() == [f, b, c, e]
+        v = w.d.ctl("verify", check=False)
+        assert v.returncode == 0 and "no problems" in v.stdout, v
     finally:
         w.close()
 

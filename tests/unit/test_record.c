@@ -614,9 +614,41 @@ static void test_buf_and_errors(void **state)
 	assert_string_equal(dk_strerror(1), "unknown error");
 }
 
+/* confirm_all (org tag 8): kept through a round trip; a value of another
+ * type reads as off rather than making the organisation unreadable. */
+static void test_org_confirm_all(void **state)
+{
+	(void)state;
+	struct org o, back;
+	struct dk_buf b = { 0 };
+	struct mp m;
+	memset(&o, 0, sizeof o);
+	o.version = RECORD_VERSION;
+	o.id = 3;
+	o.name = "Acme";
+	o.confirm_all = true;
+	assert_int_equal(org_encode(&o, &b), 0);
+	assert_int_equal(org_decode(b.data, b.len, &back), 0);
+	assert_true(back.confirm_all);
+	org_free(&back);
+	dk_buf_free(&b);
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 2);
+	mp_uint(&m, 2);
+	mp_cstr(&m, "Acme");
+	mp_uint(&m, 8);
+	mp_cstr(&m, "yes");
+	assert_int_equal(org_decode(m.sb.data, m.sb.size, &back), 0);
+	assert_false(back.confirm_all);
+	assert_string_equal(back.name, "Acme");
+	org_free(&back);
+	mp_done(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_org_confirm_all),
 		cmocka_unit_test(test_user_roundtrip),
 		cmocka_unit_test(test_org_roundtrip),
 		cmocka_unit_test(test_ticket_roundtrip),

@@ -166,7 +166,7 @@ void test_out_of_range(void **state)
 	assert_int_equal(dec_one_uint(dec_ticket_event, 5, EVENT_APPROVAL), 0);
 	assert_int_equal(dec_one_uint(dec_ticket_event, 5, EVENT_APPROVAL + 1), DK_ERR_CORRUPT);
 	assert_int_equal(dec_one_uint(dec_ticket_event, 5, 0), DK_ERR_CORRUPT);
-	assert_int_equal(dec_one_uint(dec_session, 1, SESSION_API_TOKEN + 1),
+	assert_int_equal(dec_one_uint(dec_session, 1, SESSION_KIND_LAST + 1),
 			 DK_ERR_CORRUPT);
 	assert_int_equal(dec_one_uint(dec_session, 1, 0), DK_ERR_CORRUPT);
 	assert_int_equal(dec_one_uint(dec_ticket, 9, 4), 0);

@@ -87,12 +87,74 @@ static void test_corrupt(void **state)
 	dk_buf_free(&buf);
 }
 
+/* The deadlines of a state: what the engine indexes and verify expects. */
+static void test_deadlines(void **state)
+{
+	(void)state;
+	struct sla_calendar cal;
+	struct sla_state s;
+	int64_t at[SLA_DEADLINE_KINDS];
+	const int64_t t0 = 1893456000000, h = 3600000;
+
+	sla_calendar_around_the_clock(&cal, "UTC");
+	sla_state_init(&s);
+	sla_state_deadlines(&s, at);
+	for (int k = 0; k < SLA_DEADLINE_KINDS; k++)
+		assert_int_equal(at[k], 0);
+	assert_int_equal(sla_clock_start(&s.clock[SLA_FIRST_RESPONSE], &cal, h, 80, t0), 0);
+	assert_int_equal(sla_clock_start(&s.clock[SLA_RESOLUTION], &cal, 4 * h, 80, t0), 0);
+	assert_int_equal(sla_clock_start(&s.clock[SLA_TRIAGE], &cal, h / 4, 80, t0), 0);
+	sla_state_deadlines(&s, at);
+	assert_int_equal(at[SLA_DEADLINE_RESPONSE_WARNING], t0 + h * 8 / 10);
+	assert_int_equal(at[SLA_DEADLINE_RESPONSE_BREACH], t0 + h);
+	assert_int_equal(at[SLA_DEADLINE_RESOLUTION_BREACH], t0 + 4 * h);
+	assert_int_equal(at[SLA_DEADLINE_TRIAGE_BREACH], t0 + h / 4);
+	assert_int_equal(at[SLA_DEADLINE_AUTO_CLOSE], 0);
+	/* due: the first response while unmet (never the triage) */
+	assert_int_equal(at[SLA_DEADLINE_DUE], t0 + h);
+	/* breached and announced: the breach kind goes, due stays */
+	s.flags[SLA_FIRST_RESPONSE] = SLA_FLAG_WARNED | SLA_FLAG_BREACHED;
+	sla_state_deadlines(&s, at);
+	assert_int_equal(at[SLA_DEADLINE_RESPONSE_BREACH], 0);
+	assert_int_equal(at[SLA_DEADLINE_DUE], t0 + h);
+	/* waiting: nothing is due */
+	struct sla_state w = s;
+	assert_int_equal(sla_clock_pause(&w.clock[SLA_FIRST_RESPONSE], &cal, t0 + 2 * h), 0);
+	assert_int_equal(sla_clock_pause(&w.clock[SLA_RESOLUTION], &cal, t0 + 2 * h), 0);
+	sla_state_deadlines(&w, at);
+	assert_int_equal(at[SLA_DEADLINE_DUE], 0);
+	assert_int_equal(at[SLA_DEADLINE_RESOLUTION_BREACH], 0);
+	/* answered: the resolution is next */
+	assert_int_equal(sla_clock_stop(&s.clock[SLA_FIRST_RESPONSE], &cal, t0 + 2 * h), 0);
+	sla_state_deadlines(&s, at);
+	assert_int_equal(at[SLA_DEADLINE_DUE], t0 + 4 * h);
+	/* resolved: stopped, and the closing countdown runs */
+	assert_int_equal(sla_clock_stop(&s.clock[SLA_RESOLUTION], &cal, t0 + 3 * h), 0);
+	s.auto_close_ms = t0 + 100 * h;
+	sla_state_deadlines(&s, at);
+	assert_int_equal(at[SLA_DEADLINE_DUE], 0);
+	assert_int_equal(at[SLA_DEADLINE_AUTO_CLOSE], t0 + 100 * h);
+
+	uint8_t clock, flag;
+	assert_true(sla_deadline_watch(SLA_DEADLINE_RESOLUTION_WARNING, &clock, &flag));
+	assert_int_equal(clock, SLA_RESOLUTION);
+	assert_int_equal(flag, SLA_FLAG_WARNED);
+	assert_false(sla_deadline_watch(SLA_DEADLINE_AUTO_CLOSE, &clock, &flag));
+	assert_false(sla_deadline_watch(SLA_DEADLINE_DUE, &clock, &flag));
+	assert_false(sla_deadline_watch(SLA_DEADLINE_KINDS, &clock, &flag));
+	assert_string_equal(sla_deadline_name(SLA_DEADLINE_DUE), "due");
+	assert_string_equal(sla_deadline_name(SLA_DEADLINE_TRIAGE_BREACH), "triage_breach");
+	assert_null(sla_deadline_name(0));
+	assert_null(sla_deadline_name(SLA_DEADLINE_KINDS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_deadlines),
 	};
 	return cmocka_run_group_tests_name("sla_record", tests, NULL, NULL);
 }

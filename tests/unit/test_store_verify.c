@@ -3,6 +3,7 @@
  * write an index alone), is reported in the database it is in. */
 #include "test.h"
 
+#include "sla_record.h"
 #include "store_internal.h"
 #include "store_keys.h"
 
@@ -124,6 +125,35 @@ static void add_session(struct store_txn *t, const uint8_t key[32], uint64_t use
 	assert_int_equal(store_session_put(t, key, &s), 0);
 }
 
+#define T0 1893456000000 /* 2030-01-01T00:00:00Z */
+#define HOUR 3600000
+
+/* t1's SLA state: first response due in an hour, resolution in four. */
+static struct sla_state sla_of_t1(void)
+{
+	struct sla_calendar cal;
+	struct sla_state st;
+
+	sla_calendar_around_the_clock(&cal, "UTC");
+	sla_state_init(&st);
+	st.priority = 2;
+	assert_int_equal(sla_clock_start(&st.clock[SLA_FIRST_RESPONSE], &cal, HOUR, 80, T0), 0);
+	assert_int_equal(sla_clock_start(&st.clock[SLA_RESOLUTION], &cal, 4 * HOUR, 80, T0), 0);
+	return st;
+}
+
+/* Stores a state with the deadline entries it implies, as the engine does. */
+static void add_sla(struct store_txn *t, uint64_t id, const struct sla_state *st)
+{
+	int64_t at[SLA_DEADLINE_KINDS];
+
+	assert_int_equal(store_sla_put(t, id, st), 0);
+	sla_state_deadlines(st, at);
+	for (int k = STORE_DEADLINE_FIRST; k <= STORE_DEADLINE_LAST; k++)
+		if (at[k])
+			assert_int_equal(store_deadline_put(t, (uint8_t)k, at[k], id), 0);
+}
+
 static int setup(void **state)
 {
 	struct store_opts o = { .create = true };
@@ -144,6 +174,8 @@ static int setup(void **state)
 	x->agent = add_user(t, "agent@deskd.example", ROLE_AGENT, 0);
 	x->t1 = add_ticket(t, x, "new", 3);
 	x->t2 = add_ticket(t, x, "closed", 2);
+	struct sla_state st = sla_of_t1();
+	add_sla(t, x->t1, &st);
 	memset(x->browser, 0xb0, 32);
 	memset(x->token, 0x70, 32);
 	add_session(t, x->browser, x->alice, SESSION_BROWSER, 1800000000000);
@@ -350,6 +382,67 @@ static void test_meta(void **state)
 	expect(x, DB_META, "is newer than");
 }
 
+/* The deadline index against the SLA states: entries missing, extra, at
+ * another time, of a kind that does not exist, or of tickets (or states)
+ * that do not exist. */
+static void test_deadlines(void **state)
+{
+	struct fx *x = *state;
+	uint8_t k[17];
+
+	struct store_txn *t = wbegin(x);
+	assert_int_equal(store_deadline_del(t, STORE_DEADLINE_DUE, T0 + HOUR, x->t1), 0);
+	assert_int_equal(store_deadline_del(t, STORE_DEADLINE_RESOLUTION_WARNING,
+					    T0 + 4 * HOUR * 8 / 10, x->t1), 0);
+	/* the breach at another time than the state's */
+	assert_int_equal(store_deadline_del(t, STORE_DEADLINE_RESPONSE_BREACH, T0 + HOUR, x->t1),
+			 0);
+	assert_int_equal(store_deadline_put(t, STORE_DEADLINE_RESPONSE_BREACH, T0 + 2 * HOUR,
+					    x->t1), 0);
+	/* the state has no triage clock */
+	assert_int_equal(store_deadline_put(t, STORE_DEADLINE_TRIAGE_BREACH, T0, x->t1), 0);
+	assert_int_equal(store_deadline_put(t, STORE_DEADLINE_DUE, T0, 777), 0);
+	assert_int_equal(store_deadline_put(t, STORE_DEADLINE_AUTO_CLOSE, T0, x->t2), 0);
+	k[0] = 9;
+	memset(k + 1, 0, 16);
+	assert_int_equal(store_put(t, DB_DEADLINES, k, 17, "", 0, 0), 0);
+	assert_int_equal(store_put(t, DB_DEADLINES, k, 5, "", 0, 0), 0);
+	commit(t);
+	expect(x, DB_DEADLINES,
+	       "due 2030-01-01T01:00:00.000Z ticket 10001: is missing; the ticket's SLA state");
+	expect(x, DB_DEADLINES, "resolution_warning 2030-01-01T03:12:00.000Z ticket 10001: is "
+	       "missing");
+	expect(x, DB_DEADLINES,
+	       "response_breach 2030-01-01T01:00:00.000Z ticket 10001: is missing");
+	expect(x, DB_DEADLINES, "response_breach 2030-01-01T02:00:00.000Z ticket 10001: the "
+	       "ticket's SLA state puts it at 2030-01-01T01:00:00.000Z");
+	expect(x, DB_DEADLINES, "triage_breach 2030-01-01T00:00:00.000Z ticket 10001: the "
+	       "ticket's SLA state implies no such deadline");
+	expect(x, DB_DEADLINES,
+	       "due 2030-01-01T00:00:00.000Z ticket 777: the ticket does not exist");
+	expect(x, DB_DEADLINES, "auto_close 2030-01-01T00:00:00.000Z ticket 10002: the ticket has "
+	       "no SLA state");
+	expect(x, DB_DEADLINES, "kind 9 is not a deadline kind");
+	expect(x, DB_DEADLINES, "key is not kind . due time . ticket id");
+}
+
+/* A database of schema 4, read as it is, has no due entries yet: their
+ * absence is no problem (opening it for writing builds them). */
+static void test_deadlines_schema_4(void **state)
+{
+	struct fx *x = *state;
+	struct found f;
+
+	struct store_txn *t = wbegin(x);
+	assert_int_equal(store_deadline_del(t, STORE_DEADLINE_DUE, T0 + HOUR, x->t1), 0);
+	assert_int_equal(store_meta_set_u32(t, "schema", 4), 0);
+	commit(t);
+	run_verify(x, &f);
+	for (size_t i = 0; i < f.n && i < MAX_PROBLEMS; i++)
+		print_message("# %s\n", f.text[i]);
+	assert_int_equal(f.n, 0);
+}
+
 /* A non-zero answer of fn ends the walk and comes back. */
 static int stop_at_first(const struct store_problem *p, void *arg)
 {
@@ -389,6 +482,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines_schema_4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
 	};
 

@@ -572,6 +572,9 @@ static void test_email_valid(void **state)
 		"", "a", "@b.co", "a@", "a@b", "a@@b.co", "a@b@c.co", "a@.b.co",
 		"a@b.co.", "a@b..co", "a b@c.co", "a@b .co", " a@b.co", "a@b.co\n",
 		"a\t@b.co", "a\x7f@b.co", "a@b.\x01co",
+		/* specials that would break a mail header */
+		"a<b@c.co", "a@c.co>", "Eve <e@c.co>", "a,b@c.co", "a;b@c.co", "a:b@c.co",
+		"\"a\"@c.co", "a\\b@c.co", "a@[10.0.0.1]", "a(x)@c.co",
 	};
 	char *s;
 	size_t i;

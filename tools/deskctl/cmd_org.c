@@ -10,24 +10,24 @@
 #include "docs.h"
 #include "json_map.h"
 
-static int put_org(struct store_txn *txn, void *arg)
-{
-	struct org *o = arg;
-	o->id = 0; /* assigned afresh if the write is run again */
-	return store_org_put(txn, NULL, o);
-}
+/* contract_apply's answer for a malformed --domains entry */
+#define ORG_BAD_DOMAIN (-1000)
 
 /* Contract options shared by org add and org set; -1 when absent. */
 struct contract_opts {
 	int share;          /* -1, 0, 1 */
 	int priority_mode;  /* -1 or enum priority_mode */
 	const char *services; /* comma-separated ids, "" for none, NULL: unchanged */
+	int confirm_all;    /* -1, 0, 1: ticket confirmations to every user */
+	const char *domains; /* comma-separated sign-up domains, "" for none, NULL: unchanged */
 };
 
 static const struct option contract_options[] = {
 	{ "share-by-default", optional_argument, NULL, 's' },
 	{ "priority-mode", required_argument, NULL, 'p' },
 	{ "services", required_argument, NULL, 'S' },
+	{ "confirm-all", required_argument, NULL, 'C' },
+	{ "domains", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 } };
 
@@ -57,8 +57,82 @@ static int contract_opt(struct contract_opts *k, int opt)
 	case 'S':
 		k->services = optarg;
 		return 0;
+	case 'C':
+		if (!strcmp(optarg, "yes") || !strcmp(optarg, "no")) {
+			k->confirm_all = !strcmp(optarg, "yes");
+			return 0;
+		}
+		ctl_error("--confirm-all takes yes or no");
+		return CTL_USAGE;
+	case 'D':
+		k->domains = optarg;
+		return 0;
 	}
 	return 1;
+}
+
+/* A domain name as it follows the "@" of an address: letters, digits,
+ * hyphens and dots, at least one dot, no empty label. */
+static bool domain_ok(const char *d)
+{
+	size_t len = strlen(d);
+	if (len < 3 || len > 253 || strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789.-") != len ||
+	    !strchr(d, '.') || d[0] == '.' || d[len - 1] == '.' || d[0] == '-' ||
+	    d[len - 1] == '-' || strstr(d, ".."))
+		return false;
+	return true;
+}
+
+/* Replaces o's sign-up domains with the list k holds, lower-cased. 0,
+ * DK_ERR_INVALID (a domain is not valid; *bad names it) or DK_ERR_NOMEM. */
+static int domains_apply(const struct contract_opts *k, struct org *o, char *bad, size_t bad_size)
+{
+	if (!k->domains)
+		return 0;
+	str_list_free(o->domains, o->n_domains);
+	o->domains = NULL;
+	o->n_domains = 0;
+	char *list = strdup(k->domains);
+	int rc = list ? 0 : DK_ERR_NOMEM;
+	for (char *save = NULL, *d = list ? strtok_r(list, ",", &save) : NULL; !rc && d;
+	     d = strtok_r(NULL, ",", &save)) {
+		while (*d == ' ')
+			d++;
+		for (char *p = d; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		size_t n = strlen(d);
+		while (n && d[n - 1] == ' ')
+			d[--n] = '\0';
+		if (!domain_ok(d)) {
+			snprintf(bad, bad_size, "%s", d);
+			rc = DK_ERR_INVALID;
+		} else {
+			rc = str_list_add(&o->domains, &o->n_domains, d);
+		}
+	}
+	free(list);
+	return rc;
+}
+
+/* A domain leads sign-ups to one organisation only. */
+struct domain_claim {
+	const struct org *o;
+	char *bad;
+	size_t bad_size;
+};
+
+static int domain_free_fn(const struct org *other, void *arg)
+{
+	struct domain_claim *c = arg;
+	if (other->id == c->o->id)
+		return 0;
+	for (size_t i = 0; i < c->o->n_domains; i++)
+		if (str_list_has(other->domains, other->n_domains, c->o->domains[i])) {
+			snprintf(c->bad, c->bad_size, "%s", c->o->domains[i]);
+			return DK_ERR_CONFLICT;
+		}
+	return 0;
 }
 
 /* Applies k to o; the services must exist in the catalogue in use.
@@ -70,9 +144,13 @@ static int contract_apply(const struct catalogue *cat, const struct contract_opt
 		o->share_by_default = k->share;
 	if (k->priority_mode >= 0)
 		o->priority_mode = (uint8_t)k->priority_mode;
-	if (!k->services)
-		return 0;
-	int rc;
+	if (k->confirm_all >= 0)
+		o->confirm_all = k->confirm_all;
+	int rc = domains_apply(k, o, bad, bad_size);
+	if (rc == DK_ERR_INVALID)
+		return ORG_BAD_DOMAIN;
+	if (rc || !k->services)
+		return rc;
 	json_t *view = catalogue_to_json(cat);
 	str_list_free(o->services, o->n_services);
 	o->services = NULL;
@@ -99,6 +177,26 @@ static int contract_apply(const struct catalogue *cat, const struct contract_opt
 	return rc;
 }
 
+static int claim_check(struct store_txn *txn, const struct org *o, char *bad, size_t bad_size)
+{
+	struct domain_claim c = { o, bad, bad_size };
+	return o->n_domains ? store_orgs_each(txn, domain_free_fn, &c) : 0;
+}
+
+struct org_add {
+	struct org *o;
+	char *bad;
+	size_t bad_size;
+};
+
+static int put_org(struct store_txn *txn, void *arg)
+{
+	struct org_add *a = arg;
+	a->o->id = 0; /* assigned afresh if the write is run again */
+	int rc = claim_check(txn, a->o, a->bad, a->bad_size);
+	return rc ? rc : store_org_put(txn, NULL, a->o);
+}
+
 static bool name_ok(const char *name)
 {
 	size_t len = strlen(name);
@@ -123,6 +221,10 @@ static int report(struct ctl *c, int rc, const char *name, const char *bad)
 	else if (rc == DK_ERR_INVALID)
 		ctl_error("--services: no service \"%s\" in the catalogue (deskctl catalogue export)",
 			  bad);
+	else if (rc == ORG_BAD_DOMAIN)
+		ctl_error("--domains: \"%s\" is not a domain name such as example.com", bad);
+	else if (rc == DK_ERR_CONFLICT)
+		ctl_error("--domains: %s leads to another organisation already", bad);
 	else if (rc)
 		ctl_error("cannot write organisation: %s", dk_strerror(rc));
 	(void)c;
@@ -132,7 +234,7 @@ static int report(struct ctl *c, int rc, const char *name, const char *bad)
 int cmd_org_add(struct ctl *c, int argc, char **argv)
 {
 	const struct ctl_command *cmd = ctl_find("org", "add");
-	struct contract_opts k = { -1, PRIORITY_DIRECT, NULL };
+	struct contract_opts k = { -1, PRIORITY_DIRECT, NULL, -1, NULL };
 	int opt, rc;
 	while ((opt = getopt_long(argc, argv, "h", contract_options, NULL)) != -1)
 		if ((rc = contract_opt(&k, opt)))
@@ -154,8 +256,9 @@ int cmd_org_add(struct ctl *c, int argc, char **argv)
 	o.name = strdup(name);
 	o.created_ms = ctl_now_ms();
 	rc = o.name ? contract_apply(docs_catalogue(&docs), &k, &o, bad, sizeof bad) : DK_ERR_NOMEM;
+	struct org_add add = { &o, bad, sizeof bad };
 	if (rc == 0)
-		rc = store_write(c->store, put_org, &o);
+		rc = store_write(c->store, put_org, &add);
 	if (rc == 0) {
 		if (c->json)
 			ctl_print_json(org_to_json(&o));
@@ -189,6 +292,8 @@ static int set_org(struct store_txn *txn, void *arg)
 	if (rc == 0)
 		rc = contract_apply(s->cat, s->k, o, s->bad, sizeof s->bad);
 	if (rc == 0)
+		rc = claim_check(txn, o, s->bad, sizeof s->bad);
+	if (rc == 0)
 		rc = store_org_put(txn, &old, o);
 	org_free(&old);
 	return rc;
@@ -197,15 +302,17 @@ static int set_org(struct store_txn *txn, void *arg)
 int cmd_org_set(struct ctl *c, int argc, char **argv)
 {
 	const struct ctl_command *cmd = ctl_find("org", "set");
-	struct contract_opts k = { -1, -1, NULL };
+	struct contract_opts k = { -1, -1, NULL, -1, NULL };
 	int opt, rc;
 	while ((opt = getopt_long(argc, argv, "h", contract_options, NULL)) != -1)
 		if ((rc = contract_opt(&k, opt)))
 			return rc == 1 ? ctl_getopt_done(cmd, opt) : rc;
 	if (optind + 1 != argc)
 		return ctl_getopt_done(cmd, '?');
-	if (k.share < 0 && k.priority_mode < 0 && !k.services) {
-		ctl_error("nothing to change: give --share-by-default, --priority-mode or --services");
+	if (k.share < 0 && k.priority_mode < 0 && !k.services && k.confirm_all < 0 &&
+	    !k.domains) {
+		ctl_error("nothing to change: give --share-by-default, --priority-mode, --services, "
+			  "--confirm-all or --domains");
 		return CTL_USAGE;
 	}
 	if ((rc = ctl_open(c, false)))
@@ -238,7 +345,11 @@ static int print_org(const void *key, size_t klen, const void *val, size_t vlen,
 	if (c->json) {
 		ctl_print_json(org_to_json(&o));
 	} else {
-		printf("%6llu  %s\n", (unsigned long long)o.id, o.name ? o.name : "");
+		printf("%6llu  %s%s", (unsigned long long)o.id, o.name ? o.name : "",
+		       o.confirm_all ? "  (confirmations to all users)" : "");
+		for (size_t i = 0; i < o.n_domains; i++)
+			printf("%s%s", i ? "," : "  sign-up: ", o.domains[i]);
+		printf("\n");
 	}
 	org_free(&o);
 	return 0;

@@ -103,7 +103,7 @@ static void report_done(struct ctl *c, const struct restore *r)
 		[ITEM_ORG] = "orgs", [ITEM_USER] = "users", [ITEM_TICKET] = "tickets",
 		[ITEM_EVENT] = "events", [ITEM_SESSION] = "sessions",
 		[ITEM_VALUE + VALUE_SEQ] = "sequences", [ITEM_VALUE + VALUE_DOC] = "documents",
-		[ITEM_VALUE + VALUE_META] = "meta", [ITEM_VALUE + VALUE_RAW] = "sla_entries",
+		[ITEM_VALUE + VALUE_META] = "meta", [ITEM_VALUE + VALUE_RAW] = "raw_entries",
 		[ITEM_VALUE + VALUE_DAY] = "days",
 	};
 	uint64_t count[ITEM_VALUE + VALUE_DAY + 1];

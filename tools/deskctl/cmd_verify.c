@@ -74,6 +74,27 @@ static int check_doc(struct verify_out *o, struct store_txn *txn, const char *na
 	return rc;
 }
 
+static void on_tick(uint64_t done, void *arg)
+{
+	struct ctl_progress *p = arg;
+	ctl_progress_add(p, done - p->done);
+}
+
+/* What the walks read: every table but the derived lists, counts and days
+ * (those are compared with a rebuild) and the mail tables. */
+static uint64_t walked(const struct store_stats *st)
+{
+	static const enum store_db dbs[] = {
+		DB_META, DB_ORGS, DB_ORGS_BY_NAME, DB_USERS, DB_USERS_BY_EMAIL, DB_USERS_BY_ROLE,
+		DB_TICKETS, DB_SESSIONS, DB_SESSION_EXPIRY, DB_SESSIONS_BY_USER, DB_SLA,
+		DB_DEADLINES, DB_EVENTS,
+	};
+	uint64_t n = 0;
+	for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+		n += st->entries[dbs[i]];
+	return n;
+}
+
 int cmd_verify(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -101,8 +122,14 @@ int cmd_verify(struct ctl *c, int argc, char **argv)
 	rc = store_txn_begin(c->store, false, &txn);
 	if (rc == 0)
 		rc = store_stats_get(txn, &st);
-	if (rc == 0)
-		rc = store_verify(txn, on_problem, &o);
+	struct ctl_progress pr = { 0 };
+	if (rc == 0) {
+		ctl_progress_start(&pr, "verify", walked(&st));
+		rc = store_verify_ticking(txn, on_problem, &o, on_tick, &pr);
+		if (rc == 0)
+			pr.done = pr.total;
+		ctl_progress_end(&pr);
+	}
 	if (rc == 0)
 		rc = check_doc(&o, txn, DOC_WORKFLOW);
 	if (rc == 0)

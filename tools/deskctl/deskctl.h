@@ -87,12 +87,20 @@ int cmd_user_set(struct ctl *c, int argc, char **argv);
 int cmd_user_disable(struct ctl *c, int argc, char **argv);
 int cmd_user_enable(struct ctl *c, int argc, char **argv);
 int cmd_user_reset_password(struct ctl *c, int argc, char **argv);
+int cmd_user_export(struct ctl *c, int argc, char **argv);
+int cmd_user_erase(struct ctl *c, int argc, char **argv);
+int cmd_purge(struct ctl *c, int argc, char **argv);
+int cmd_migrate(struct ctl *c, int argc, char **argv);
 int cmd_token_add(struct ctl *c, int argc, char **argv);
 int cmd_token_revoke(struct ctl *c, int argc, char **argv);
 int cmd_dump(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
+int cmd_report(struct ctl *c, int argc, char **argv);
 int cmd_restore(struct ctl *c, int argc, char **argv);
 int cmd_backup(struct ctl *c, int argc, char **argv);
 int cmd_verify(struct ctl *c, int argc, char **argv);
+int cmd_mail_list(struct ctl *c, int argc, char **argv);
+int cmd_mail_retry(struct ctl *c, int argc, char **argv);
+int cmd_mail_in(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -14,11 +14,13 @@
 static const struct ctl_command commands[] = {
 	{ NULL, "init", cmd_init, "", "create an empty data directory" },
 	{ "org", "add", cmd_org_add,
-	  "NAME [--priority-mode none|matrix|direct] [--services ID,ID] [--share-by-default[=yes|no]]",
+	  "NAME [--priority-mode none|matrix|direct] [--services ID,ID] [--share-by-default[=yes|no]] "
+	  "[--confirm-all yes|no] [--domains D,D]",
 	  "add an organisation and its contract (priority mode direct unless given)" },
 	{ "org", "set", cmd_org_set,
-	  "NAME [--priority-mode none|matrix|direct] [--services ID,ID] [--share-by-default=yes|no]",
-	  "change an organisation's contract" },
+	  "NAME [--priority-mode none|matrix|direct] [--services ID,ID] [--share-by-default=yes|no] "
+	  "[--confirm-all yes|no] [--domains D,D|\"\"]",
+	  "change an organisation's contract and sign-up domains" },
 	{ "org", "list", cmd_org_list, "", "list organisations" },
 	{ "contract", "set", cmd_contract_set,
 	  "ORG [--sla-preset standard|fast] [--sla-policy FILE] [--auto-close-days N] "
@@ -42,6 +44,10 @@ static const struct ctl_command commands[] = {
 	  "set a new password (one line on stdin); ends the user's browser sessions" },
 	{ "user", "list", cmd_user_list, "[--org NAME] [--role ROLE] [--json]",
 	  "list users, all or of one organisation or role" },
+	{ "user", "export", cmd_user_export, "--email E",
+	  "print everything stored about a person as one JSON document (no secrets)" },
+	{ "user", "erase", cmd_user_erase, "--email E [--yes] [--json]",
+	  "anonymise a person everywhere; tickets stay, their author becomes \"Erased user N\"" },
 	{ "token", "add", cmd_token_add, "--email E [--label TEXT]",
 	  "make an API token for a user and print it once" },
 	{ "token", "revoke", cmd_token_revoke, "TOKEN", "revoke an API token" },
@@ -59,6 +65,21 @@ static const struct ctl_command commands[] = {
 	{ NULL, "verify", cmd_verify, "[--json]",
 	  "check every record and index; exit 1 when anything is wrong" },
 	{ NULL, "stats", cmd_stats, "", "count records and show database size" },
+	{ NULL, "report", cmd_report,
+	  "--org NAME --month YYYY-MM [--format csv|xlsx|json] [--output FILE] [--language en|nl|sv]",
+	  "an organisation's monthly report: tickets opened, resolved and closed, SLA met and "
+	  "breached per priority, satisfaction and time logged" },
+	{ NULL, "purge", cmd_purge, "[--dry-run] [--json]",
+	  "delete tickets closed longer ago than [data] retention_years (--config)" },
+	{ NULL, "migrate", cmd_migrate, "[--json]",
+	  "upgrade a data directory written by an older deskd (deskd stopped)" },
+	{ "mail", "list", cmd_mail_list, "[--failed] [--json]",
+	  "list the messages waiting in the outbox, or those given up" },
+	{ "mail", "retry", cmd_mail_retry, "SEQ|--all-failed [--json]",
+	  "send a failed message again (or a waiting one now); --all-failed: every failed one" },
+	{ NULL, "mail-in", cmd_mail_in, "[--url URL] [--dry-run]",
+	  "hand one e-mail on stdin to the running deskd (for an MTA's pipe); exit status as in "
+	  "sysexits.h" },
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 

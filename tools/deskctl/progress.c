@@ -1,5 +1,6 @@
-/* The progress bar of long commands (dump, restore): on stderr, and only
- * when that is a terminal, so scripts and logs see nothing of it. */
+/* The progress bar of long commands (dump, restore, backup, verify,
+ * purge): on stderr, and only when that is a terminal, so scripts and logs
+ * see nothing of it. */
 #include <stdio.h>
 #include <unistd.h>
 

@@ -305,6 +305,19 @@ static int restore_days(struct restore *r)
 	return store_write(r->store, write_days, r);
 }
 
+/* A dump written before the queue's due entries existed carries none:
+ * the SLA states it carries imply them. A dump that has some keeps them
+ * exactly as they were. */
+static int rebuild_due(struct store_txn *txn, void *arg)
+{
+	struct store_deadline first;
+	(void)arg;
+	int rc = store_deadline_first(txn, STORE_DEADLINE_DUE, &first);
+	if (rc != DK_ERR_NOTFOUND)
+		return rc;
+	return store_deadlines_rebuild(txn, STORE_DEADLINE_DUE, NULL);
+}
+
 /* Reads the dump line by line into batches. */
 int restore_stream(struct restore *r, FILE *in)
 {
@@ -331,6 +344,8 @@ int restore_stream(struct restore *r, FILE *in)
 		rc = restore_flush(r);
 	if (rc == 0)
 		rc = restore_days(r);
+	if (rc == 0)
+		rc = store_write(r->store, rebuild_due, NULL);
 	free(line);
 	return rc;
 }

@@ -5,6 +5,14 @@
 import { addNavItem, addRoute, ALL_ROLES, STAFF_ROLES } from './registry.js';
 
 addRoute({ path: '/sign-in', public: true, load: () => import('./pages/sign-in.js') });
+addRoute({ path: '/sign-up', public: true, load: () => import('./pages/sign-up.js') });
+addRoute({ path: '/forgot', public: true, load: () => import('./pages/forgot.js') });
+addRoute({ path: '/activate/:token', public: true, load: () => import('./pages/account-link.js') });
+addRoute({ path: '/reset/:token', public: true, load: () => import('./pages/account-link.js') });
+addRoute({
+  path: '/access-requests', roles: ['org-customer', ...STAFF_ROLES], load: () => import('./pages/access-requests.js'),
+});
+addRoute({ path: '/unsubscribe/:token', public: true, load: () => import('./pages/unsubscribe.js') });
 addRoute({ path: '/', load: () => import('./pages/home.js') });
 addRoute({ path: '/new', load: () => import('./pages/new-request.js') });
 addRoute({
@@ -29,3 +37,7 @@ addNavItem({ id: 'new', href: '#/new', order: 20, roles: ALL_ROLES, label: 'nav.
 addNavItem({ id: 'queue', href: '#/queue', order: 30, roles: STAFF_ROLES, label: 'nav.queue' });
 addNavItem({ id: 'register', href: '#/register', order: 35, roles: STAFF_ROLES, label: 'nav.register' });
 addNavItem({ id: 'dashboard', href: '#/dashboard', order: 40, roles: STAFF_ROLES, label: 'nav.dashboard' });
+addNavItem({
+  id: 'access', href: '#/access-requests', order: 45, roles: ['org-customer', ...STAFF_ROLES],
+  label: (user) => (STAFF_ROLES.includes(user.role) ? 'nav.access_staff' : 'nav.access'),
+});

@@ -133,3 +133,20 @@ export function pager({ key, cursor, nextCursor, hrefFor, navigate }) {
   return h('nav', { class: 'pager', 'aria-label': t('list.pages') },
     prev, h('span', { class: 'pager-page', 'aria-live': 'polite' }, t('list.page', { page })), next);
 }
+
+// Links that download the list on screen, every page of it, as CSV or
+// Excel: the same view, filters and sort (GET /api/v1/tickets/export). The
+// session cookie goes with a plain link; the answer is an attachment, so
+// the page stays.
+export function downloadLinks(query) {
+  const link = (format, label) => {
+    const q = new URLSearchParams({ format });
+    for (const [k, v] of Object.entries(query)) if (v) q.set(k, v);
+    return h('a', {
+      href: `/api/v1/tickets/export?${q}`, class: 'button button-secondary button-small', download: true, 'data-download': format,
+    }, label);
+  };
+  return h('div', { class: 'toolbar-item download-links', role: 'group', 'aria-label': t('list.download.label') },
+    h('span', { class: 'toolbar-label' }, t('list.download.label')),
+    h('span', { class: 'download-buttons' }, link('csv', t('list.download.csv')), link('xlsx', t('list.download.xlsx'))));
+}

@@ -1,13 +1,14 @@
 // Support's queue: every ticket of a view (open by default), filtered by
 // status, priority, organisation and assignee (mine, unassigned or a named
-// agent), newest or oldest first, with the counters and paging. The filters
-// live in the address, so a reload or a shared link shows the same list.
+// agent), newest or oldest first or due soonest, with the counters and
+// paging. The filters live in the address, so a reload or a shared link
+// shows the same list.
 
 import { h } from '../dom.js';
-import { formatNumber, t } from '../i18n.js';
+import { formatNumber, t, timeElement } from '../i18n.js';
 import { labels as loadLabels, workflow } from '../lookups.js';
 import {
-  counters, fetchTickets, pager, sortIsSupported, ticketTable, trail,
+  counters, downloadLinks, fetchTickets, pager, sortIsSupported, ticketTable, trail,
 } from '../ticket-list.js';
 import { errorPanel, message } from '../ui.js';
 import { agents as loadAgents, orgs as loadOrgs } from './agent-data.js';
@@ -15,11 +16,15 @@ import { agents as loadAgents, orgs as loadOrgs } from './agent-data.js';
 const VIEWS = ['open', 'resolved', 'closed', 'all'];
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
 const FILTERS = ['status', 'priority', 'org', 'assignee'];
+const SORTS = ['newest', 'oldest', 'due'];
+// Resolved and closed tickets have no running clock: no due order there.
+const DUE_VIEWS = ['open', 'all'];
 
 // The queue's state from the address, each value checked.
 function readState(query) {
   const view = VIEWS.includes(query.get('view')) ? query.get('view') : 'open';
-  const sort = query.get('sort') === 'oldest' ? 'oldest' : 'newest';
+  let sort = SORTS.includes(query.get('sort')) ? query.get('sort') : 'newest';
+  if (sort === 'due' && !DUE_VIEWS.includes(view)) sort = 'newest';
   const status = /^[a-z0-9_]{1,64}$/.test(query.get('status') || '') ? query.get('status') : '';
   const priority = PRIORITIES.includes(query.get('priority')) ? query.get('priority') : '';
   const org = /^\d{1,10}$/.test(query.get('org') || '') ? query.get('org') : '';
@@ -32,6 +37,7 @@ function readState(query) {
 
 function href(state, changes = {}) {
   const s = { ...state, cursor: '', ...changes };
+  if (s.sort === 'due' && !DUE_VIEWS.includes(s.view)) s.sort = 'newest';
   const q = new URLSearchParams();
   if (s.view !== 'open') q.set('view', s.view);
   for (const f of FILTERS) if (s[f]) q.set(f, s[f]);
@@ -43,6 +49,18 @@ function href(state, changes = {}) {
 
 function viewLabel(view) {
   return t(`queue.view.${view}`);
+}
+
+// When the running target falls due (overdue marked): the response while
+// it is unanswered, else the resolution, as the due order has it.
+function dueCell(tk) {
+  const running = ['response', 'resolution']
+    .map((k) => tk.sla && tk.sla[k])
+    .filter((c) => c && c.state === 'running' && c.due)
+    .sort((a, b) => (a.due < b.due ? -1 : 1))[0];
+  if (!running) return '';
+  return h('span', { class: running.breached ? 'due overdue' : 'due', 'data-due': running.due },
+    timeElement(running.due), running.breached ? ` (${t('queue.overdue')})` : null);
 }
 
 function select(id, value, options, onChange) {
@@ -86,8 +104,11 @@ export async function render(ctx) {
         ['', t('queue.anyone')], ['me', t('queue.mine')], ['none', t('queue.unassigned')],
         ...agentList.filter((a) => a.id !== ctx.user.id).map((a) => [String(a.id), a.name]),
       ], (v) => go({ assignee: v }))),
-    h('div', { class: 'toolbar-item' }, h('label', { for: 'q-sort' }, t('list.sort.label')),
-      select('q-sort', state.sort, [['newest', t('list.sort.newest')], ['oldest', t('list.sort.oldest')]], (v) => go({ sort: v }))),
+    h('div', { class: 'toolbar-item' }, h('label', { for: 'q-sort' }, t('queue.sort.label')),
+      select('q-sort', state.sort, [
+        ['newest', t('list.sort.newest')], ['oldest', t('list.sort.oldest')],
+        ...(DUE_VIEWS.includes(state.view) ? [['due', t('queue.sort.due')]] : []),
+      ], (v) => go({ sort: v }))),
     FILTERS.some((f) => state[f])
       ? h('div', { class: 'toolbar-item' }, h('a', {
         href: href(state, {
@@ -95,7 +116,8 @@ export async function render(ctx) {
         }),
         class: 'button button-quiet button-small',
         'data-action': 'clear-filters',
-      }, t('queue.clear'))) : null);
+      }, t('queue.clear'))) : null,
+    downloadLinks({ view: state.view, sort: state.sort === 'newest' ? '' : state.sort, ...extra }));
 
   const tabs = h('nav', { class: 'view-tabs', 'aria-label': t('queue.view.label') },
     h('ul', {}, VIEWS.map((v) => h('li', {},
@@ -113,8 +135,8 @@ export async function render(ctx) {
     body = errorPanel(result.err, () => ctx.navigate(location.hash));
   } else {
     const { data, fellBack } = result;
-    if (fellBack || (state.sort === 'oldest' && !sortIsSupported())) {
-      notices.push(message('info', h('p', {}, t('list.sort.unavailable'))));
+    if (fellBack || (state.sort !== 'newest' && !sortIsSupported())) {
+      notices.push(message('info', h('p', {}, t(state.sort === 'due' ? 'queue.sort.due_unavailable' : 'list.sort.unavailable'))));
     }
     const filtered = FILTERS.some((f) => state[f]);
     const summary = filtered
@@ -133,6 +155,7 @@ export async function render(ctx) {
         },
       },
     ];
+    if (state.sort === 'due' && !fellBack) columns.push({ label: t('queue.col.due'), cell: dueCell });
     body = [
       counters(data.counts, labels),
       summary,

@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { formatNumber, locale, t } from '../i18n.js';
 import { workflow } from '../lookups.js';
 import { errorPanel } from '../ui.js';
+import { orgs as loadOrgs } from './agent-data.js';
 
 const DAYS = 30;
 const PRIORITY_TONES = {
@@ -26,9 +27,10 @@ function tile(key, label, value) {
 
 export async function render(ctx) {
   ctx.setTitle(t('dashboard.title'));
-  const [result, wf] = await Promise.all([
+  const [result, wf, orgList] = await Promise.all([
     get('/stats', { query: { days: DAYS } }).catch((err) => ({ err })),
     workflow().catch(() => null),
+    loadOrgs().catch(() => []),
   ]);
   if (!ctx.isCurrent() || (result.err && result.err.handled)) return;
   const header = h('div', { class: 'page-header' }, h('div', {},
@@ -108,5 +110,31 @@ export async function render(ctx) {
     h('section', { class: 'card panel chart-card', 'aria-label': t('dashboard.daily_title', { days: DAYS }) }, daily),
     h('div', { class: 'chart-grid-2' },
       h('section', { class: 'card panel chart-card', 'aria-label': t('dashboard.priority_title') }, priority),
-      h('section', { class: 'card panel chart-card', 'aria-label': t('dashboard.status_title') }, status)));
+      h('section', { class: 'card panel chart-card', 'aria-label': t('dashboard.status_title') }, status)),
+    reportForm(orgList));
+}
+
+// An organisation's monthly report as a download: a plain GET form, so the
+// browser saves the attachment and the page stays.
+function reportForm(orgList) {
+  const month = new Date().toISOString().slice(0, 7);
+  const submit = (format, label) => h('button', {
+    type: 'submit', name: 'format', value: format, class: 'button button-secondary', 'data-report': format,
+  }, label);
+  return h('section', { class: 'card panel report-card', 'aria-labelledby': 'report-title' },
+    h('h2', { id: 'report-title' }, t('dashboard.report.title')),
+    h('p', { class: 'muted' }, t('dashboard.report.lead')),
+    orgList.length ? h('form', {
+      method: 'get', action: '/api/v1/reports/monthly', class: 'report-form toolbar',
+    },
+    h('div', { class: 'toolbar-item' }, h('label', { for: 'report-org' }, t('dashboard.report.org')),
+      h('select', { id: 'report-org', name: 'org', required: true },
+        orgList.map((o) => h('option', { value: String(o.id) }, o.name)))),
+    h('div', { class: 'toolbar-item' }, h('label', { for: 'report-month' }, t('dashboard.report.month')),
+      h('input', {
+        id: 'report-month', name: 'month', type: 'month', value: month, required: true, pattern: '[0-9]{4}-[0-9]{2}',
+      })),
+    h('div', { class: 'toolbar-item' },
+      submit('csv', t('dashboard.report.csv')), submit('xlsx', t('dashboard.report.xlsx'))))
+      : h('p', { class: 'muted' }, t('dashboard.report.no_orgs')));
 }

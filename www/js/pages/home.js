@@ -8,7 +8,7 @@ import { labels as loadLabels } from '../lookups.js';
 import { isStaff } from '../registry.js';
 import { takeFlash } from '../session.js';
 import {
-  counters, fetchTickets, pager, sortIsSupported, ticketTable, trail,
+  counters, downloadLinks, fetchTickets, pager, sortIsSupported, ticketTable, trail,
 } from '../ticket-list.js';
 import { errorPanel, message } from '../ui.js';
 
@@ -67,7 +67,8 @@ export async function render(ctx) {
   h('option', { value: 'newest', selected: sort === 'newest' }, t('list.sort.newest')),
   h('option', { value: 'oldest', selected: sort === 'oldest' }, t('list.sort.oldest')));
   const toolbar = h('div', { class: 'toolbar' },
-    h('div', { class: 'toolbar-item' }, h('label', { for: 'sort' }, t('list.sort.label')), sortSelect));
+    h('div', { class: 'toolbar-item' }, h('label', { for: 'sort' }, t('list.sort.label')), sortSelect),
+    downloadLinks({ view, sort: sort === 'oldest' ? sort : '' }));
 
   const header = h('div', { class: 'page-header' },
     h('div', {},
