@@ -35,7 +35,7 @@ static bool cookie_value(const char *header, const char *name, char *out, size_t
 	return false;
 }
 
-static bool secret_shape_ok(const char *s)
+bool auth_secret_shape_ok(const char *s)
 {
 	if (strlen(s) != SECRET_TEXT_LEN)
 		return false;
@@ -44,6 +44,15 @@ static bool secret_shape_ok(const char *s)
 		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
 			return false;
 	return true;
+}
+
+void auth_act_as(struct req *r)
+{
+	r->authed = true;
+	r->who.user_id = r->user.id;
+	r->who.org_id = r->user.org_id;
+	r->who.role = r->user.role;
+	r->who.approver = r->user.approver;
 }
 
 int auth_resolve(struct req *r)
@@ -62,7 +71,7 @@ int auth_resolve(struct req *r)
 	} else {
 		return 0; /* nobody */
 	}
-	if (!secret_shape_ok(secret))
+	if (!auth_secret_shape_ok(secret))
 		return -1;
 
 	uint8_t key[32];
@@ -83,12 +92,8 @@ int auth_resolve(struct req *r)
 	if (r->user.disabled)
 		goto refuse;
 	memcpy(r->session_key, key, sizeof key);
-	r->authed = true;
 	r->by_cookie = by_cookie;
-	r->who.user_id = r->user.id;
-	r->who.org_id = r->user.org_id;
-	r->who.role = r->user.role;
-	r->who.approver = r->user.approver;
+	auth_act_as(r);
 	return 0;
 refuse:
 	session_free(&r->session);

@@ -20,6 +20,11 @@ struct user;
  * -1 when credentials were sent but are not valid (expired, revoked,
  * disabled user), so the caller answers 401. */
 int auth_resolve(struct req *r);
+/* True when s has the shape of a secret_new text (43 base64url
+ * characters), before any lookup. */
+bool auth_secret_shape_ok(const char *s);
+/* Marks the request as made by r->user: r->authed and r->who. */
+void auth_act_as(struct req *r);
 /* True when a state-changing request carries the session's CSRF token
  * (always true for API tokens, which browsers do not send by themselves). */
 bool auth_csrf_ok(struct req *r);

@@ -13,6 +13,7 @@ void config_defaults(struct config *c)
 	snprintf(c->ticket_prefix, sizeof c->ticket_prefix, "HD");
 	snprintf(c->log_level, sizeof c->log_level, "info");
 	c->max_body_bytes = 1024 * 1024;
+	c->max_attachment_bytes = 10 * 1000 * 1000;
 	c->max_header_bytes = 16 * 1024;
 	c->idle_timeout_s = 60;
 	c->backlog = 1024;
@@ -91,6 +92,7 @@ static const struct opt options[] = {
 	STR("server", "ticket_prefix", ticket_prefix),
 	STR("server", "log_level", log_level),
 	NUM("server", "max_body_bytes", max_body_bytes, 1024, 64L * 1024 * 1024),
+	NUM("server", "max_attachment_bytes", max_attachment_bytes, 1, 256L * 1024 * 1024),
 	NUM("server", "max_header_bytes", max_header_bytes, 1024, 1024 * 1024),
 	NUM("server", "idle_timeout", idle_timeout_s, 1, 3600),
 	NUM("server", "backlog", backlog, 16, 65535),

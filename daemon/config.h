@@ -15,6 +15,7 @@ struct config {
 	char ticket_prefix[16];  /* references are PREFIX-N */
 	char log_level[16];
 	size_t max_body_bytes;   /* JSON request bodies */
+	size_t max_attachment_bytes; /* one uploaded file */
 	size_t max_header_bytes;
 	int idle_timeout_s;      /* idle keep-alive and slow requests */
 	int backlog;

@@ -9,7 +9,7 @@
 #include "store.h"
 #include "validate.h"
 
-void contract_default(struct contract *out)
+void contract_default(struct sla_contract *out)
 {
 	memset(out, 0, sizeof *out);
 	sla_policy_preset("standard", NULL, &out->policy);
@@ -32,7 +32,7 @@ static int refuse(struct field_error *err, const char *field, const char *code,
 	return DK_ERR_INVALID;
 }
 
-int contract_from_json(const json_t *doc, struct contract *out, struct field_error *err)
+int contract_from_json(const json_t *doc, struct sla_contract *out, struct field_error *err)
 {
 	contract_default(out);
 	if (!json_is_object(doc))
@@ -82,7 +82,7 @@ int contract_from_json(const json_t *doc, struct contract *out, struct field_err
 	return 0;
 }
 
-json_t *contract_to_json(const struct contract *c)
+json_t *contract_to_json(const struct sla_contract *c)
 {
 	json_t *j = sla_policy_to_json(&c->policy);
 	json_t *a = json_array();
@@ -98,7 +98,7 @@ json_t *contract_to_json(const struct contract *c)
 	return j;
 }
 
-int contract_load(struct store_txn *txn, uint64_t org_id, struct contract *out)
+int contract_load(struct store_txn *txn, uint64_t org_id, struct sla_contract *out)
 {
 	char name[32];
 	struct dk_buf b = { 0 };

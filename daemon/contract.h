@@ -26,7 +26,7 @@ struct field_error;
 #define CONTRACT_CONTACTS_MAX 8
 #define CONTRACT_EMAIL_MAX 254
 
-struct contract {
+struct sla_contract {
 	struct sla_policy policy;
 	uint32_t auto_close_days;     /* 1..CONTRACT_AUTO_CLOSE_MAX */
 	size_t n_contacts;
@@ -34,17 +34,17 @@ struct contract {
 };
 
 /* The contract of no document: preset "standard", 7 days, nobody. */
-void contract_default(struct contract *out);
+void contract_default(struct sla_contract *out);
 /* The document name of org_id's contract into buf (at least 32 bytes). */
 void contract_doc_name(uint64_t org_id, char *buf, size_t size);
 /* org_id's contract: 0 and *out (the default when there is no document),
  * DK_ERR_CORRUPT (logged; *out the default) when the stored one no longer
  * reads, or another dk_err. */
-int contract_load(struct store_txn *txn, uint64_t org_id, struct contract *out);
+int contract_load(struct store_txn *txn, uint64_t org_id, struct sla_contract *out);
 /* JSON form, checked as sla_policy_from_json checks the policy part:
  * 0 and *out, or DK_ERR_INVALID with err naming the field. */
-int contract_from_json(const json_t *doc, struct contract *out, struct field_error *err);
+int contract_from_json(const json_t *doc, struct sla_contract *out, struct field_error *err);
 /* The canonical form; new reference, NULL when out of memory. */
-json_t *contract_to_json(const struct contract *c);
+json_t *contract_to_json(const struct sla_contract *c);
 
 #endif

@@ -65,16 +65,6 @@ static void reply_bad_link(struct req *r)
 			 "mistyped", "token");
 }
 
-static int set_text(char **slot, const char *value)
-{
-	char *copy = value ? strdup(value) : NULL;
-	if (value && !copy)
-		return DK_ERR_NOMEM;
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
 /* ---- POST /api/v1/signup ---- */
 
 struct org_match {
@@ -320,9 +310,9 @@ static int existing_user(struct use_link *u, struct store_txn *txn, const struct
 	}
 	rc = user_copy(&nu, &old);
 	if (rc == 0 && u->name)
-		rc = set_text(&nu.name, u->name);
+		rc = str_set(&nu.name, u->name);
 	if (rc == 0)
-		rc = set_text(&nu.password_hash, u->hash);
+		rc = str_set(&nu.password_hash, u->hash);
 	if (rc == 0) {
 		nu.updated_ms = deskd_now_ms(u->r->d);
 		rc = store_user_put(txn, &old, &nu);

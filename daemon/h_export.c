@@ -8,8 +8,9 @@
  * requests between batches. CSV goes out as a chunk per batch, the next
  * batch read only when the chunk has reached the socket, so memory stays
  * bounded however long the list. XLSX rows go to libxlsxwriter's
- * constant-memory row file; the finished workbook (a file in the data
- * directory, unlinked once open) is then sent in chunks the same way.
+ * constant-memory row file; a child process zips the workbook (a file in
+ * the data directory, unlinked once open) while the loop goes on, and it
+ * is then sent in chunks the same way.
  */
 #include <errno.h>
 #include <event2/buffer.h>

@@ -2,12 +2,15 @@
  * one parsed message. A reply to a ticket becomes a public comment by its
  * sender; a new message from a customer opens a ticket. Only the gateway,
  * holding the key whose hash is in the database, may call it. */
+#include <event2/buffer.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "attachment_store.h"
+#include "auth.h"
 #include "deskd.h"
 #include "dk_err.h"
 #include "handlers.h"
@@ -61,11 +64,7 @@ static int sender_load(struct req *r, const char *from)
 		return DK_ERR_NOTFOUND;
 	}
 	/* the message acts as its sender, as a signed-in request would */
-	r->authed = true;
-	r->who.user_id = r->user.id;
-	r->who.org_id = r->user.org_id;
-	r->who.role = r->user.role;
-	r->who.approver = r->user.approver;
+	auth_act_as(r);
 	return 0;
 }
 
@@ -86,34 +85,74 @@ static const char *lang_of(const struct user *u)
 	return l && (!strcmp(l, "nl") || !strcmp(l, "sv")) ? l : "en";
 }
 
-/* A line naming the attachments, which are not kept yet: so support knows
- * they were sent. */
-static void attachments_note(const struct mail_inbound *m, const char *lang, char *out,
-			     size_t size)
+/* The text of a reply that brought files and no words: a comment needs
+ * some. */
+static const char *files_only(const char *lang)
 {
-	out[0] = '\0';
-	if (m->n_attachments == 0)
-		return;
-	const char *head = !strcmp(lang, "nl") ? "Bijlagen per e-mail gestuurd (niet bewaard): "
-			   : !strcmp(lang, "sv") ? "Bilagor skickade med e-post (sparas inte): "
-						 : "Attachments sent by e-mail (not kept): ";
-	size_t used = (size_t)snprintf(out, size, "%s", head);
-	for (size_t i = 0; i < m->n_attachments && used < size; i++) {
+	return !strcmp(lang, "nl")   ? "Bestanden per e-mail gestuurd."
+	       : !strcmp(lang, "sv") ? "Filer skickade med e-post."
+				     : "Files sent by e-mail.";
+}
+
+/* A file larger than the limit refuses the whole message, as the upload
+ * endpoint refuses it: the sender learns it from the bounce, and nothing
+ * is half recorded. 0, or -1 after replying 413. */
+static int files_fit(struct req *r, const struct mail_inbound *m)
+{
+	size_t limit = r->d->cfg.max_attachment_bytes;
+	for (size_t i = 0; i < m->n_attachments; i++) {
 		const struct mail_attachment *a = &m->attachments[i];
-		char sz[32];
-		if (a->size >= 1024 * 1024)
-			snprintf(sz, sizeof sz, "%.1f MB", (double)a->size / (1024.0 * 1024.0));
-		else
-			snprintf(sz, sizeof sz, "%llu KB",
-				 (unsigned long long)((a->size + 1023) / 1024));
-		int n = snprintf(out + used, size - used, "%s%.80s (%s, %s)", i ? ", " : "",
-				 *a->name ? a->name : "-", a->type, sz);
-		if (n < 0 || (size_t)n >= size - used) {
-			out[used] = '\0';
-			break;
-		}
-		used += (size_t)n;
+		if (a->data_len <= limit)
+			continue;
+		char msg[192];
+		snprintf(msg, sizeof msg,
+			 "the attachment \"%.80s\" is larger than the limit of %zu bytes",
+			 *a->name ? a->name : "-", limit);
+		http_reply_error(r, 413, "too_large", msg, "attachments");
+		return -1;
 	}
+	return 0;
+}
+
+/* Stores the message's files on event seq of the ticket, as the sender's
+ * uploads; inside the transaction that writes the event. */
+static int store_files(struct req *r, struct store_txn *txn, const struct mail_inbound *m,
+		       uint64_t ticket_id, uint32_t seq)
+{
+	if (m->n_attachments == 0)
+		return 0;
+	uint8_t *chunk = malloc(ATTACHMENT_CHUNK);
+	struct attachment *a = malloc(sizeof *a);
+	struct evbuffer *body = NULL;
+	int rc = chunk && a ? 0 : DK_ERR_NOMEM;
+	for (size_t i = 0; rc == 0 && i < m->n_attachments; i++) {
+		const struct mail_attachment *f = &m->attachments[i];
+		char *name = NULL;
+		attachment_init(a);
+		a->ticket_id = ticket_id;
+		a->event_seq = seq;
+		a->uploader_id = r->who.user_id;
+		a->created_ms = deskd_now_ms(r->d);
+		if (*f->name && (name = attachment_clean_name(f->name)))
+			snprintf(a->name, sizeof a->name, "%s", name);
+		else
+			snprintf(a->name, sizeof a->name, "attachment-%zu", i + 1);
+		free(name);
+		snprintf(a->declared_type, sizeof a->declared_type, "%s",
+			 attachment_type_ok(f->type) ? f->type : "");
+		/* the bytes are read in place, not copied */
+		body = evbuffer_new();
+		if (!body || (f->data_len && evbuffer_add_reference(body, f->data, f->data_len,
+								    NULL, NULL)))
+			rc = DK_ERR_NOMEM;
+		else
+			rc = attachment_store(txn, a, body, chunk);
+		if (body)
+			evbuffer_free(body);
+	}
+	free(chunk);
+	free(a);
+	return rc;
 }
 
 /* text, cut to fit TEXT_MAX_BYTES with the note after a blank line. */
@@ -144,6 +183,7 @@ static char *with_note(const char *text, const char *note)
 struct reply {
 	const char *body;
 	const uint8_t *id_hash; /* NULL: the message has no Message-ID */
+	const struct mail_inbound *m;
 };
 
 static int apply_reply(struct ticket_change *c, struct store_txn *txn, struct ticket *t)
@@ -162,21 +202,10 @@ static int apply_reply(struct ticket_change *c, struct store_txn *txn, struct ti
 		if (rc)
 			return rc;
 	}
-	struct ticket_event e;
-	memset(&e, 0, sizeof e);
-	e.kind = EVENT_COMMENT;
-	e.body = (char *)rp->body;
-	rc = ticket_change_event(c, txn, t, &e);
-	if (rc || role_is_staff(c->r->who.role))
-		return rc;
-	/* as a comment in the portal: back to work when support waited for
-	 * the customer, reopened when it was resolved */
-	struct wf_result res;
-	if (workflow_apply(docs_workflow(&c->r->d->docs), t->status, WF_COMMENT, WF_ACTOR_CUSTOMER,
-			   NULL, &res) == 0 &&
-	    res.to && strcmp(res.to, t->status))
-		rc = ticket_change_status(c, txn, t, res.to, NULL, 0);
-	return rc;
+	/* as a comment in the portal, its files on it */
+	uint32_t seq = t->event_count + 1;
+	rc = ticket_change_comment(c, txn, t, rp->body, false);
+	return rc ? rc : store_files(c->r, txn, rp->m, t->id, seq);
 }
 
 static void reply_to(struct req *r, const struct mail_inbound *m, uint64_t id,
@@ -188,8 +217,7 @@ static void reply_to(struct req *r, const struct mail_inbound *m, uint64_t id,
 		http_reply_dk_error(r, DK_ERR_NOMEM);
 		return;
 	}
-	char note[2048];
-	attachments_note(m, lang_of(&r->user), note, sizeof note);
+	const char *note = *text || !m->n_attachments ? "" : files_only(lang_of(&r->user));
 	if (!*text && !*note) {
 		free(text);
 		http_reply_error(r, 422, "empty_text",
@@ -202,7 +230,7 @@ static void reply_to(struct req *r, const struct mail_inbound *m, uint64_t id,
 		http_reply_dk_error(r, DK_ERR_NOMEM);
 		return;
 	}
-	struct reply rp = { body, id_hash };
+	struct reply rp = { body, id_hash, m };
 	struct ticket_change c = { .r = r, .id = id, .apply = apply_reply, .input = &rp };
 	ticket_change_run(r, &c, 201);
 	free(body);
@@ -214,7 +242,10 @@ static int note_hook(struct store_txn *txn, const struct ticket *t, void *arg)
 {
 	struct req *r = ((void **)arg)[0];
 	const uint8_t *hash = ((void **)arg)[1];
-	return hash ? store_mail_in_note(txn, hash, t->id, deskd_now_ms(r->d)) : 0;
+	const struct mail_inbound *m = ((void **)arg)[2];
+	int rc = hash ? store_mail_in_note(txn, hash, t->id, deskd_now_ms(r->d)) : 0;
+	/* the files go on the creation event, the description */
+	return rc ? rc : store_files(r, txn, m, t->id, 1);
 }
 
 /* Cc addresses of enabled users of the sender's organisation. */
@@ -254,13 +285,11 @@ static void open_ticket(struct req *r, const struct mail_inbound *m, const uint8
 		http_reply_error(r, 403, "forbidden", "your account may not open tickets", NULL);
 		return;
 	}
-	char note[2048];
-	attachments_note(m, lang_of(&r->user), note, sizeof note);
 	char *title = mail_inbound_title(m->subject, m->text);
 	const char *text = m->text ? m->text : "";
 	while (*text == '\n' || *text == '\r' || *text == ' ' || *text == '\t')
 		text++;
-	char *desc = with_note(*text ? text : title ? title : "", note);
+	char *desc = with_note(*text ? text : title ? title : "", "");
 	json_t *body = json_object();
 	json_t *people = json_array();
 	struct ticket_create_input in;
@@ -292,7 +321,7 @@ static void open_ticket(struct req *r, const struct mail_inbound *m, const uint8
 		http_reply_field_error(r, 422, &fe);
 		goto out;
 	}
-	void *hook_arg[2] = { r, (void *)id_hash };
+	void *hook_arg[3] = { r, (void *)id_hash, (void *)m };
 	struct ticket_create_refusal why;
 	uint64_t id;
 	rc = ticket_create_store(r, &in, "email", note_hook, hook_arg, &id, &why);
@@ -337,9 +366,20 @@ void h_mail_inbound(struct req *r)
 				 NULL);
 		return;
 	}
-	struct mail_inbound m;
-	if (HTTP_PARSE_BODY(r, mail_inbound_parse, &m))
+	/* the message's files come in the body, so it may be larger than
+	 * other JSON bodies */
+	json_t *jb = http_body_json_max(r, mail_inbound_body_max(r->d->cfg.max_body_bytes,
+								 r->d->cfg.max_attachment_bytes));
+	if (!jb)
 		return;
+	struct mail_inbound m;
+	struct field_error fe;
+	int prc = mail_inbound_parse(jb, &m, &fe);
+	json_decref(jb);
+	if (prc) {
+		http_reply_field_error(r, 422, &fe);
+		return;
+	}
 	char own[256];
 	mail_address_domain(r->d->cfg.mail_from, own, sizeof own);
 	const char *loop = mail_inbound_loop(&m, own);
@@ -381,6 +421,8 @@ void h_mail_inbound(struct req *r)
 			goto out;
 		}
 	}
+	if (files_fit(r, &m))
+		goto out;
 	if (mail_inbound_ticket(&m, r->d->cfg.ticket_prefix, &ticket_id) == 0)
 		reply_to(r, &m, ticket_id, id_hash);
 	else

@@ -19,7 +19,10 @@
 
 void h_me(struct req *r)
 {
-	http_reply_json(r, 200, json_pack("{s:o}", "user", auth_user_json(r->d, &r->user)));
+	/* the portal checks a file's size before uploading it */
+	http_reply_json(r, 200, json_pack("{s:o, s:{s:I}}", "user", auth_user_json(r->d, &r->user),
+					  "limits", "max_attachment_bytes",
+					  (json_int_t)r->d->cfg.max_attachment_bytes));
 }
 
 /* ---- PATCH /api/v1/me ---- */
@@ -29,17 +32,6 @@ struct profile_write {
 	const struct profile_input *in;
 	struct user saved;   /* the stored result, for the answer */
 };
-
-/* Replaces *slot with a copy of value (NULL clears). */
-static int set_text(char **slot, const char *value)
-{
-	char *copy = value ? strdup(value) : NULL;
-	if (value && !copy)
-		return DK_ERR_NOMEM;
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
 
 static int profile_fn(struct store_txn *txn, void *arg)
 {
@@ -57,9 +49,9 @@ static int profile_fn(struct store_txn *txn, void *arg)
 	rc = user_copy(&u, &old);
 	if (rc)
 		goto out_old;
-	if ((in->name && (rc = set_text(&u.name, in->name))) ||
-	    (in->set_phone && (rc = set_text(&u.phone, in->phone))) ||
-	    (in->set_language && (rc = set_text(&u.language, in->language))))
+	if ((in->name && (rc = str_set(&u.name, in->name))) ||
+	    (in->set_phone && (rc = str_set(&u.phone, in->phone))) ||
+	    (in->set_language && (rc = str_set(&u.language, in->language))))
 		goto out;
 	if (in->set_contact)
 		u.contact = in->contact;
@@ -148,7 +140,7 @@ static int pw_store_fn(struct store_txn *txn, void *arg)
 	rc = user_copy(&u, &old);
 	if (rc)
 		goto out_old;
-	rc = set_text(&u.password_hash, c->hash);
+	rc = str_set(&u.password_hash, c->hash);
 	if (rc)
 		goto out;
 	u.updated_ms = deskd_now_ms(r->d);

@@ -135,22 +135,7 @@ static int apply_comment(struct ticket_change *c, struct store_txn *txn, struct 
 	if (!access_ticket_comment(&c->r->who, t))
 		return ticket_change_refuse(c, 403, "forbidden", NULL,
 					    "you may not comment on this ticket");
-	struct ticket_event e;
-	memset(&e, 0, sizeof e);
-	e.kind = EVENT_COMMENT;
-	e.internal = in->internal;
-	e.body = in->body;
-	rc = ticket_change_event(c, txn, t, &e);
-	if (rc || in->internal || role_is_staff(c->r->who.role))
-		return rc;
-	/* A customer's answer moves the ticket: back to work when support
-	 * waited for it, reopened when it was resolved. */
-	struct wf_result res;
-	if (workflow_apply(docs_workflow(&c->r->d->docs), t->status, WF_COMMENT, WF_ACTOR_CUSTOMER,
-			   NULL, &res) == 0 &&
-	    res.to && strcmp(res.to, t->status))
-		rc = ticket_change_status(c, txn, t, res.to, NULL, 0);
-	return rc;
+	return ticket_change_comment(c, txn, t, in->body, in->internal);
 }
 
 void h_ticket_comment(struct req *r)

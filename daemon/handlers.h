@@ -19,6 +19,8 @@ void h_ticket_create(struct req *r);
 void h_ticket_get(struct req *r);
 void h_ticket_patch(struct req *r);
 void h_ticket_comment(struct req *r);
+void h_attachment_upload(struct req *r); /* h_attachments.c */
+void h_attachment_get(struct req *r);
 void h_ticket_follow(struct req *r);
 void h_ticket_unfollow(struct req *r);
 void h_ticket_action(struct req *r);

@@ -19,6 +19,7 @@
 #include "dk_err.h"
 #include "h_static.h"
 #include "log.h"
+#include "mail_inbound.h"
 #include "metrics.h"
 #include "router.h"
 
@@ -397,12 +398,16 @@ static bool content_type_is_json(const char *ct)
 
 json_t *http_body_json(struct req *r)
 {
+	return http_body_json_max(r, r->d->cfg.max_body_bytes);
+}
+
+json_t *http_body_json_max(struct req *r, size_t max)
+{
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->er);
 	size_t len = evbuffer_get_length(in);
-	if (len > r->d->cfg.max_body_bytes) {
+	if (len > max) {
 		char msg[96];
-		snprintf(msg, sizeof msg, "request body is larger than %zu bytes",
-			 r->d->cfg.max_body_bytes);
+		snprintf(msg, sizeof msg, "request body is larger than %zu bytes", max);
 		http_reply_error(r, 413, "too_large", msg, NULL);
 		return NULL;
 	}
@@ -619,7 +624,19 @@ int http_start(struct deskd *d)
 	/* The transport cap sits above the JSON limit so that a body a little
 	 * too large still reaches us and gets a JSON 413; larger ones are cut
 	 * off by libevent before they are read. */
-	evhttp_set_max_body_size(d->http, (ev_ssize_t)(d->cfg.max_body_bytes * 4));
+	size_t cap = d->cfg.max_body_bytes * 4;
+	/* An upload up to the attachment limit (and a little over, for its
+	 * JSON 413) must be read whole; libevent 2.1 has one cap for every
+	 * route, and the JSON routes still refuse more than max_body_bytes
+	 * themselves (http_body_json). */
+	if (cap < d->cfg.max_attachment_bytes + d->cfg.max_body_bytes)
+		cap = d->cfg.max_attachment_bytes + d->cfg.max_body_bytes;
+	/* likewise a mail with its files in base64, up to the inbound
+	 * route's own limit and a little over */
+	size_t mail = mail_inbound_body_max(d->cfg.max_body_bytes, d->cfg.max_attachment_bytes);
+	if (cap < mail + d->cfg.max_body_bytes)
+		cap = mail + d->cfg.max_body_bytes;
+	evhttp_set_max_body_size(d->http, (ev_ssize_t)cap);
 	evhttp_set_max_headers_size(d->http, (ev_ssize_t)d->cfg.max_header_bytes);
 	evhttp_set_timeout(d->http, d->cfg.idle_timeout_s);
 	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |

@@ -77,6 +77,8 @@ const char *http_header(struct req *r, const char *name);
 /* The JSON body of a request: checks Content-Type (415), size (413) and
  * syntax (400), replying itself and returning NULL on any failure. */
 json_t *http_body_json(struct req *r);
+/* The same with a route's own size limit instead of max_body_bytes. */
+json_t *http_body_json_max(struct req *r, size_t max);
 /* True (and replies 400) when the request carries a body it should not. */
 bool http_refuse_body(struct req *r);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "deskd.h"
 #include "dk_err.h"
 #include "store.h"
@@ -49,22 +50,11 @@ int link_token_url(const struct deskd *d, const char *page, const char *secret, 
 	return w < 0 || (size_t)w >= size ? DK_ERR_INVALID : 0;
 }
 
-static bool shape_ok(const char *s)
-{
-	if (strlen(s) != SECRET_TEXT_LEN)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
 int link_token_find(struct deskd *d, struct store_txn *txn, const char *secret, unsigned kinds,
 		    struct session *out, uint8_t key[32])
 {
 	memset(out, 0, sizeof *out);
-	if (!secret || !shape_ok(secret))
+	if (!secret || !auth_secret_shape_ok(secret))
 		return DK_ERR_NOTFOUND;
 	secret_sha256(secret, strlen(secret), key);
 	int rc = store_session_get(txn, key, out);

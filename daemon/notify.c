@@ -280,7 +280,7 @@ int notify_sla(struct deskd *d, struct store_txn *txn, const struct ticket *t, u
 		     : kind <= STORE_DEADLINE_RESOLUTION_BREACH ? 1 : 2;
 	if (kind < STORE_DEADLINE_RESPONSE_WARNING || kind > STORE_DEADLINE_TRIAGE_BREACH)
 		return 0;
-	struct contract k;
+	struct sla_contract k;
 	int rc = contract_load(txn, t->org_id, &k);
 	if (rc && rc != DK_ERR_CORRUPT)
 		return rc;

@@ -21,6 +21,8 @@ const struct route router_table[] = {
 	{ "GET", "/api/v1/tickets/{ref}", h_ticket_get, ACCESS_USER, false },
 	{ "PATCH", "/api/v1/tickets/{ref}", h_ticket_patch, ACCESS_USER, true },
 	{ "POST", "/api/v1/tickets/{ref}/comments", h_ticket_comment, ACCESS_USER, true },
+	{ "POST", "/api/v1/tickets/{ref}/attachments", h_attachment_upload, ACCESS_USER, true },
+	{ "GET", "/api/v1/tickets/{ref}/attachments/{id}", h_attachment_get, ACCESS_USER, false },
 	{ "POST", "/api/v1/tickets/{ref}/follow", h_ticket_follow, ACCESS_USER, true },
 	{ "DELETE", "/api/v1/tickets/{ref}/follow", h_ticket_unfollow, ACCESS_USER, true },
 	{ "POST", "/api/v1/tickets/{ref}/actions", h_ticket_action, ACCESS_USER, true },

@@ -257,10 +257,9 @@ int sheet_finish_start(struct sheet *s, int *done_fd)
 		return DK_ERR_IO;
 	}
 	if (pid == 0) {
-		/* the child only writes the workbook out, then leaves at once */
-		char ok = workbook_close(s->wb) == LXW_NO_ERROR ? 0 : 1;
-		ssize_t n = write(p[1], &ok, 1);
-		_exit(n == 1 ? 0 : 1);
+		/* the child only writes the workbook out and leaves: the pipe
+		 * reads as ended once it is gone, so the wait for it is short */
+		_exit(workbook_close(s->wb) == LXW_NO_ERROR ? 0 : 1);
 	}
 	close(p[1]);
 	/* our copy goes without being written: the child writes it */
@@ -273,15 +272,12 @@ int sheet_finish_start(struct sheet *s, int *done_fd)
 
 int sheet_finish_end(struct sheet *s, int done_fd, int *fd)
 {
-	char ok = 1;
 	int status = 0;
 	*fd = -1;
-	ssize_t n = read(done_fd, &ok, 1);
 	close(done_fd);
-	/* the child exits right after its byte: this wait is short */
 	if (s->child && waitpid(s->child, &status, 0) == s->child)
 		s->child = 0;
-	if (n != 1 || ok || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (s->child || !WIFEXITED(status) || WEXITSTATUS(status))
 		return DK_ERR_IO;
 	return open_finished(s, fd);
 }

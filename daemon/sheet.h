@@ -59,9 +59,11 @@ struct dk_buf *sheet_csv(struct sheet *s);
 int sheet_finish(struct sheet *s, int *fd);
 /* XLSX: sheet_finish in two halves, so that an event loop goes on while
  * the workbook is zipped (the costly part): start hands the writing to a
- * child process and gives the read end of a pipe, *done_fd, that becomes
- * readable when the child is done; end then reaps the child and gives the
- * open file as sheet_finish does. 0 or DK_ERR_IO; end also closes done_fd. */
+ * child process and gives the read end of a pipe, *done_fd, that reads as
+ * ended when the child has gone; end then reaps the child and gives the
+ * open file as sheet_finish does. 0 or DK_ERR_IO; end also closes done_fd.
+ * The caller must not start other children that could inherit the pipe's
+ * write end meanwhile from another thread. */
 int sheet_finish_start(struct sheet *s, int *done_fd);
 int sheet_finish_end(struct sheet *s, int done_fd, int *fd);
 /* Frees s and removes any file it still has. NULL is fine. */

@@ -109,7 +109,7 @@ static enum status_category category_of(const struct workflow *wf, const struct 
 
 /* The clock operations refuse a clock that never started (no target):
  * nothing to do for it then, so their answer is not needed. */
-static void clock_start(struct sla_state *s, const struct contract *k, enum sla_kind kind,
+static void clock_start(struct sla_state *s, const struct sla_contract *k, enum sla_kind kind,
 			int64_t now)
 {
 	int64_t target = sla_policy_target_ms(&k->policy, kind, s->priority);
@@ -138,7 +138,7 @@ static void stop_all(struct sla_state *s, const struct sla_calendar *c, int64_t 
 	s->auto_close_ms = 0;
 }
 
-static int load_contract(struct store_txn *txn, uint64_t org_id, struct contract *k)
+static int load_contract(struct store_txn *txn, uint64_t org_id, struct sla_contract *k)
 {
 	int rc = contract_load(txn, org_id, k);
 	return rc == DK_ERR_CORRUPT ? 0 : rc; /* the default serves meanwhile */
@@ -147,7 +147,7 @@ static int load_contract(struct store_txn *txn, uint64_t org_id, struct contract
 int sla_ticket_created(struct deskd *d, struct store_txn *txn, const struct ticket *t)
 {
 	const struct workflow *wf = docs_workflow(&d->docs);
-	struct contract k;
+	struct sla_contract k;
 	struct sla_state s;
 	int rc = load_contract(txn, t->org_id, &k);
 	if (rc)
@@ -171,7 +171,7 @@ int sla_ticket_created(struct deskd *d, struct store_txn *txn, const struct tick
 }
 
 /* A status change: pauses, resumes, stops and reopens (docs/SLA.md). */
-static void status_changed(struct sla_state *s, const struct contract *k,
+static void status_changed(struct sla_state *s, const struct sla_contract *k,
 			   const struct workflow *wf, const struct ticket *old,
 			   const struct ticket *t, int64_t now)
 {
@@ -209,7 +209,7 @@ int sla_ticket_changed(struct deskd *d, struct store_txn *txn, const struct tick
 {
 	const struct workflow *wf = docs_workflow(&d->docs);
 	struct sla_state was, s;
-	struct contract k;
+	struct sla_contract k;
 	int rc = store_sla_get(txn, t->id, &was);
 	if (rc)
 		return rc == DK_ERR_NOTFOUND ? 0 : rc;
@@ -289,7 +289,7 @@ static int auto_close(struct deskd *d, struct store_txn *txn, const struct ticke
 		log_warn("auto_close_not_allowed", "status", old->status, NULL);
 		return 0;
 	}
-	struct contract k;
+	struct sla_contract k;
 	struct ticket t;
 	int rc = load_contract(txn, old->org_id, &k);
 	if (rc || (rc = ticket_copy(&t, old)))
@@ -578,7 +578,7 @@ json_t *sla_ticket_json(struct deskd *d, struct store_txn *txn, const struct tic
 			bool staff)
 {
 	struct sla_state s;
-	struct contract k;
+	struct sla_contract k;
 	if (store_sla_get(txn, t->id, &s) || load_contract(txn, t->org_id, &k))
 		return NULL;
 	int64_t now = deskd_now_ms(d);

@@ -39,6 +39,25 @@ int ticket_change_event(struct ticket_change *c, struct store_txn *txn, struct t
 	return store_event_append(txn, t, e);
 }
 
+int ticket_change_comment(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+			  const char *body, bool internal)
+{
+	struct ticket_event e;
+	memset(&e, 0, sizeof e);
+	e.kind = EVENT_COMMENT;
+	e.internal = internal;
+	e.body = (char *)body;
+	int rc = ticket_change_event(c, txn, t, &e);
+	if (rc || internal || role_is_staff(c->r->who.role))
+		return rc;
+	struct wf_result res;
+	if (workflow_apply(docs_workflow(&c->r->d->docs), t->status, WF_COMMENT, WF_ACTOR_CUSTOMER,
+			   NULL, &res) == 0 &&
+	    res.to && strcmp(res.to, t->status))
+		rc = ticket_change_status(c, txn, t, res.to, NULL, 0);
+	return rc;
+}
+
 int ticket_change_field(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
 			const char *field, const char *old_value, const char *new_value)
 {

@@ -53,6 +53,11 @@ int ticket_change_text(struct ticket_change *c, struct store_txn *txn, struct ti
  * closed times in step. */
 int ticket_change_status(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
 			 const char *to, const char *body, uint8_t rating);
+/* Adds a comment (body is copied by the store) and, for a customer's public
+ * one, moves the ticket as a comment does: back to work when support
+ * waited for the customer, reopened when it was resolved. */
+int ticket_change_comment(struct ticket_change *c, struct store_txn *txn, struct ticket *t,
+			  const char *body, bool internal);
 /* Refuses any change to a ticket in a closed-category status. */
 int ticket_change_refuse_final(struct ticket_change *c, const struct ticket *t);
 /* Runs the change and answers with the ticket (ok_status) or the error. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attachment_view.h"
 #include "deskd.h"
 #include "docs.h"
 #include "lifecycle.h"
@@ -131,7 +132,8 @@ json_t *ticket_view_detail(struct store_txn *txn, struct req *r, const struct ti
 	if (sla)
 		json_object_set_new(j, "sla", sla);
 	struct timeline_walk w = { txn, p, json_array() };
-	if (!w.list || store_events_each(txn, t->id, add_event, &w)) {
+	if (!w.list || store_events_each(txn, t->id, add_event, &w) ||
+	    attachment_view_timeline(txn, p, t->id, r->d->cfg.ticket_prefix, w.list)) {
 		json_decref(w.list);
 		json_decref(j);
 		return NULL;

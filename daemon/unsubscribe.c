@@ -26,7 +26,9 @@
 #define RAW_BYTES 48 /* user id, ticket id, MAC */
 #define TOKEN_MAX 256 /* longer input is not looked at */
 
-static int link_key(struct store_txn *txn, uint8_t key[KEY_BYTES])
+/* The stored signing key: 0, DK_ERR_NOTFOUND before the first one, or
+ * DK_ERR_CORRUPT. */
+static int key_read(struct store_txn *txn, uint8_t key[KEY_BYTES])
 {
 	struct dk_buf b = { 0 };
 	int rc = store_meta_get_raw(txn, KEY_NAME, strlen(KEY_NAME), &b);
@@ -35,6 +37,12 @@ static int link_key(struct store_txn *txn, uint8_t key[KEY_BYTES])
 	if (rc == 0)
 		memcpy(key, b.data, KEY_BYTES);
 	dk_buf_free(&b);
+	return rc;
+}
+
+static int link_key(struct store_txn *txn, uint8_t key[KEY_BYTES])
+{
+	int rc = key_read(txn, key);
 	if (rc != DK_ERR_NOTFOUND)
 		return rc;
 	if (RAND_bytes(key, KEY_BYTES) != 1)
@@ -110,13 +118,7 @@ int unsubscribe_token_check(struct store_txn *txn, const char *token, uint64_t *
 	b64[UNSUBSCRIBE_TOKEN_LEN] = '\0';
 	if (EVP_DecodeBlock(raw, b64, UNSUBSCRIBE_TOKEN_LEN) != RAW_BYTES)
 		return DK_ERR_INVALID;
-	struct dk_buf b = { 0 };
-	int rc = store_meta_get_raw(txn, KEY_NAME, strlen(KEY_NAME), &b);
-	if (rc == 0 && b.len != KEY_BYTES)
-		rc = DK_ERR_CORRUPT;
-	if (rc == 0)
-		memcpy(key, b.data, KEY_BYTES);
-	dk_buf_free(&b);
+	int rc = key_read(txn, key);
 	if (rc)
 		return rc == DK_ERR_NOTFOUND ? DK_ERR_INVALID : rc; /* nothing was ever signed */
 	rc = mac_of(key, raw, mac);

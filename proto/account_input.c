@@ -8,20 +8,6 @@
 #include "ticket_input.h"
 #include "validate_int.h"
 
-static void clear(struct field_error *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
-static void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 static int get_email(const json_t *body, char **out, struct field_error *err)
 {
 	int rc = v_get_text(body, "email", T_REQUIRED | T_TRIM | T_LINE, EMAIL_MAX_BYTES, out, err);
@@ -39,19 +25,11 @@ static int get_email(const json_t *body, char **out, struct field_error *err)
 static int get_language(const json_t *body, char **out, struct field_error *err)
 {
 	const json_t *v = json_object_get(body, "language");
-	const char *s;
 
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
-	if (!json_is_string(v))
-		return v_fail(err, "invalid_type", "language", "language must be a string or null");
-	s = json_string_value(v);
-	if (json_string_length(v) != 2 ||
-	    (strcmp(s, "en") && strcmp(s, "nl") && strcmp(s, "sv")))
-		return v_fail(err, "invalid_value", "language", "language must be en, nl or sv");
-	*out = strdup(s);
-	return *out ? 0 : DK_ERR_NOMEM;
+	return v_get_language(v, out, err);
 }
 
 /* An optional one-line text: absent, null and "" all read as NULL. */
@@ -80,7 +58,7 @@ int signup_parse(const json_t *body, bool with_profile, struct signup_input *out
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, with_profile ? profile_keys : email_keys, err)) ||
 	    (rc = get_email(body, &out->email, err)))
 		goto fail;
@@ -111,7 +89,7 @@ int token_parse(const json_t *body, bool with_name, struct token_input *out,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, with_name ? named : plain, err)) ||
 	    (rc = v_get_text(body, "token", T_REQUIRED | T_LINE, LINK_TOKEN_MAX_BYTES, &out->token,
 			     err)) ||
@@ -135,17 +113,10 @@ void token_input_free(struct token_input *in)
 {
 	if (!in)
 		return;
-	wipe_free(in->token);
+	v_wipe_free(in->token);
 	free(in->name);
-	wipe_free(in->password);
+	v_wipe_free(in->password);
 	memset(in, 0, sizeof(*in));
-}
-
-/* As the profile takes it: digits with spaces, "+", "-", "(", ")", "." or
- * "/" between them. */
-static bool phone_ok(const char *s)
-{
-	return strspn(s, "0123456789 +-()./") == strlen(s) && strpbrk(s, "0123456789");
 }
 
 int access_input_parse(const json_t *body, struct access_input *out, struct field_error *err)
@@ -155,7 +126,7 @@ int access_input_parse(const json_t *body, struct access_input *out, struct fiel
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) || (rc = get_email(body, &out->email, err)) ||
 	    (rc = v_get_text(body, "name", T_REQUIRED | T_TRIM | T_LINE, NAME_MAX_BYTES,
 			     &out->name, err)) ||
@@ -163,7 +134,7 @@ int access_input_parse(const json_t *body, struct access_input *out, struct fiel
 	    (rc = get_optional(body, "function", FUNCTION_MAX_BYTES, &out->function, err)) ||
 	    (rc = get_language(body, &out->language, err)))
 		goto fail;
-	if (out->phone && !phone_ok(out->phone)) {
+	if (out->phone && !v_phone_ok(out->phone)) {
 		rc = v_fail(err, "invalid_value", "phone",
 			    "phone may hold digits, spaces and + - ( ) . / only");
 		goto fail;
@@ -192,7 +163,7 @@ int refuse_parse(const json_t *body, char **reason, struct field_error *err)
 	int rc;
 
 	*reason = NULL;
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)))
 		return rc;
 	return get_optional(body, "reason", REASON_MAX_BYTES, reason, err);

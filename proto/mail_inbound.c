@@ -11,12 +11,6 @@
 #include "record.h"
 #include "validate_int.h"
 
-static void clear(struct field_error *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 /* A list of strings of at most max items of at most item_max bytes each;
  * with emails, each must be an address. */
 static int get_list(const json_t *body, const char *key, size_t max, size_t item_max,
@@ -48,9 +42,51 @@ static int get_list(const json_t *body, const char *key, size_t max, size_t item
 	return 0;
 }
 
+/* Standard base64 (RFC 4648, padded, no line breaks) into a new buffer:
+ * 0, DK_ERR_INVALID or DK_ERR_NOMEM. */
+static int base64_decode(const char *s, size_t len, unsigned char **out, size_t *n)
+{
+	if (len % 4)
+		return DK_ERR_INVALID;
+	unsigned char *b = malloc(len / 4 * 3 + 1);
+	if (!b)
+		return DK_ERR_NOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		uint32_t v = 0;
+		int pad = 0;
+		for (int j = 0; j < 4; j++) {
+			char c = s[i + j];
+			int x = c >= 'A' && c <= 'Z'   ? c - 'A'
+				: c >= 'a' && c <= 'z' ? c - 'a' + 26
+				: c >= '0' && c <= '9' ? c - '0' + 52
+				: c == '+'             ? 62
+				: c == '/'             ? 63
+						       : -1;
+			/* padding only at the very end, at most two */
+			if (c == '=' && i + 4 == len && j >= 2 && (j == 3 || s[i + 3] == '=')) {
+				pad++;
+				x = 0;
+			} else if (x < 0 || pad) {
+				free(b);
+				return DK_ERR_INVALID;
+			}
+			v = v << 6 | (uint32_t)x;
+		}
+		b[k++] = (unsigned char)(v >> 16);
+		if (pad < 2)
+			b[k++] = (unsigned char)(v >> 8);
+		if (pad < 1)
+			b[k++] = (unsigned char)v;
+	}
+	*out = b;
+	*n = k;
+	return 0;
+}
+
 static int get_attachments(const json_t *body, struct mail_inbound *out, struct field_error *err)
 {
-	static const char *const keys[] = { "name", "type", "size", NULL };
+	static const char *const keys[] = { "name", "type", "size", "data", NULL };
 	const json_t *v = json_object_get(body, "attachments");
 	if (!v)
 		return 0;
@@ -80,6 +116,15 @@ static int get_attachments(const json_t *body, struct mail_inbound *out, struct 
 		a->size = (uint64_t)json_integer_value(size);
 		if (!a->name && !(a->name = strdup("")))
 			return DK_ERR_NOMEM;
+		json_t *data = json_object_get(x, "data");
+		const char *d = json_string_value(data);
+		rc = d ? base64_decode(d, json_string_length(data), &a->data, &a->data_len)
+		       : DK_ERR_INVALID;
+		if (rc == DK_ERR_INVALID || (rc == 0 && a->data_len != a->size))
+			return v_fail(err, "invalid_value", "attachments",
+				      "attachments[%zu].data must be size bytes in base64", i);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -92,7 +137,7 @@ int mail_inbound_parse(const json_t *body, struct mail_inbound *out, struct fiel
 	};
 	int rc;
 	memset(out, 0, sizeof *out);
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "from", T_REQUIRED | T_TRIM | T_LINE, EMAIL_MAX_BYTES,
 			     &out->from, err)) ||
@@ -136,6 +181,7 @@ void mail_inbound_free(struct mail_inbound *m)
 	for (size_t i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].name);
 		free(m->attachments[i].type);
+		free(m->attachments[i].data);
 	}
 	free(m->attachments);
 	memset(m, 0, sizeof *m);

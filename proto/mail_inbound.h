@@ -26,6 +26,8 @@ struct mail_attachment {
 	char *name;     /* file name, or "" when the part has none */
 	char *type;     /* content type, "application/pdf" */
 	uint64_t size;  /* decoded bytes */
+	unsigned char *data; /* the bytes ("data", base64), or NULL when not sent */
+	size_t data_len;
 };
 
 struct mail_inbound {
@@ -43,6 +45,14 @@ struct mail_inbound {
 	struct mail_attachment *attachments;
 	size_t n_attachments;
 };
+
+/* The largest request body deskd reads for one message: the JSON limit
+ * for the text and headers, plus room for the base64 of files adding up to
+ * twice the limit of one file (a message of the gateway's 25 MB fits). */
+static inline size_t mail_inbound_body_max(size_t max_body_bytes, size_t max_attachment_bytes)
+{
+	return max_body_bytes + (2 * max_attachment_bytes + 2) / 3 * 4;
+}
 
 int mail_inbound_parse(const json_t *body, struct mail_inbound *out, struct field_error *err);
 void mail_inbound_free(struct mail_inbound *m);

@@ -8,12 +8,6 @@
 #include "ticket_input.h"
 #include "validate_int.h"
 
-static void clear(struct field_error *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 uint8_t contact_bit(const char *name)
 {
 	/* the order of the CONTACT_* bits, as json_map.c names them */
@@ -24,13 +18,6 @@ uint8_t contact_bit(const char *name)
 		if (strcmp(name, names[i]) == 0)
 			return (uint8_t)(1u << i);
 	return 0;
-}
-
-/* A telephone number as people write it: digits with spaces, "+", "-",
- * "(", ")", "." or "/" between them. */
-static bool phone_ok(const char *s)
-{
-	return strspn(s, "0123456789 +-()./") == strlen(s) && strpbrk(s, "0123456789");
 }
 
 static int get_phone(const json_t *body, struct profile_input *out, struct field_error *err)
@@ -51,7 +38,7 @@ static int get_phone(const json_t *body, struct profile_input *out, struct field
 		out->phone = NULL;
 		return 0;
 	}
-	if (!phone_ok(out->phone))
+	if (!v_phone_ok(out->phone))
 		return v_fail(err, "invalid_value", "phone",
 			      "phone may hold digits, spaces and + - ( ) . / only");
 	return 0;
@@ -60,21 +47,13 @@ static int get_phone(const json_t *body, struct profile_input *out, struct field
 static int get_language(const json_t *body, struct profile_input *out, struct field_error *err)
 {
 	const json_t *v = json_object_get(body, "language");
-	const char *s;
 
 	if (!v)
 		return 0;
 	out->set_language = true;
 	if (json_is_null(v))
 		return 0;
-	if (!json_is_string(v))
-		return v_fail(err, "invalid_type", "language", "language must be a string or null");
-	s = json_string_value(v);
-	if (json_string_length(v) != 2 ||
-	    (strcmp(s, "en") && strcmp(s, "nl") && strcmp(s, "sv")))
-		return v_fail(err, "invalid_value", "language", "language must be en, nl or sv");
-	out->language = strdup(s);
-	return out->language ? 0 : DK_ERR_NOMEM;
+	return v_get_language(v, &out->language, err);
 }
 
 static int get_contact(const json_t *body, struct profile_input *out, struct field_error *err)
@@ -119,7 +98,7 @@ int profile_parse(const json_t *body, struct profile_input *out, struct field_er
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)))
 		goto fail;
 	if (json_object_get(body, "email")) {
@@ -154,14 +133,6 @@ void profile_input_free(struct profile_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
 int password_change_parse(const json_t *body, struct password_input *out,
 			  struct field_error *err)
 {
@@ -169,7 +140,7 @@ int password_change_parse(const json_t *body, struct password_input *out,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "old_password", T_REQUIRED, PASSWORD_MAX_BYTES,
 			     &out->old_password, err)) ||
@@ -191,7 +162,7 @@ void password_input_free(struct password_input *in)
 {
 	if (!in)
 		return;
-	wipe_free(in->old_password);
-	wipe_free(in->new_password);
+	v_wipe_free(in->old_password);
+	v_wipe_free(in->new_password);
 	memset(in, 0, sizeof(*in));
 }

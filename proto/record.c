@@ -335,6 +335,16 @@ void id_list_remove(uint64_t *ids, size_t *n, uint64_t id)
 	*n = j;
 }
 
+int str_set(char **slot, const char *value)
+{
+	char *copy = value ? strdup(value) : NULL;
+	if (value && !copy)
+		return DK_ERR_NOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
 bool str_list_has(char *const *list, size_t n, const char *s)
 {
 	size_t i;

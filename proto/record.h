@@ -247,6 +247,9 @@ void access_request_free(struct access_request *a);
 int user_copy(struct user *dst, const struct user *src);
 int org_copy(struct org *dst, const struct org *src);
 int ticket_copy(struct ticket *dst, const struct ticket *src);
+/* Replaces the string *slot owns with a copy of value (NULL clears it):
+ * 0, or DK_ERR_NOMEM with *slot untouched. */
+int str_set(char **slot, const char *value);
 
 /* String lists (services, external e-mails): 0 or DK_ERR_NOMEM. The list
  * owns its strings. Comparison is exact (byte for byte): fold e-mail

@@ -9,12 +9,6 @@
 #define CODE_MAX_BYTES 64
 #define MINUTES_MAX 1440
 
-static void clear(struct field_error *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 /* An identifier-like value: letters, digits, '_' and '-'. */
 static int get_code(const json_t *body, const char *key, char **out, struct field_error *err)
 {
@@ -104,7 +98,7 @@ int ticket_create_parse(const json_t *body, struct ticket_create_input *out,
 	int rc;
 	bool shared = false;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	out->shared_with_org = -1;
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "title", T_REQUIRED | T_TRIM | T_LINE, TITLE_MAX_BYTES,
@@ -172,7 +166,7 @@ int ticket_patch_parse(const json_t *body, struct ticket_patch_input *out,
 					     "resolution_code", "cause", NULL };
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) || (rc = v_get_type(body, &out->type, err)) ||
 	    (rc = v_get_priority(body, &out->priority, err)) ||
 	    (rc = get_code(body, "resolution_code", &out->resolution_code, err)) ||
@@ -219,7 +213,7 @@ int comment_parse(const json_t *body, struct comment_input *out, struct field_er
 	static const char *const known[] = { "body", "internal", "confirm_sensitive", NULL };
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "body", T_REQUIRED | T_MULTILINE, TEXT_MAX_BYTES, &out->body,
 			     err)) ||
@@ -244,7 +238,7 @@ int action_parse(const json_t *body, struct action_input *out, struct field_erro
 	uint64_t rating = 0;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "action", T_REQUIRED | T_TRIM | T_LINE, CODE_MAX_BYTES,
 			     &out->action, err)) ||
@@ -285,7 +279,7 @@ int time_parse(const json_t *body, struct time_input *out, struct field_error *e
 	bool present;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	out->billable = true;
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = get_uint(body, "minutes", 1, MINUTES_MAX, &minutes, &present, err)) ||
@@ -317,7 +311,7 @@ int participant_parse(const json_t *body, struct participant_input *out,
 	static const char *const known[] = { "email", NULL };
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "email", T_REQUIRED | T_TRIM | T_LINE, EMAIL_MAX_BYTES,
 			     &out->email, err)))
@@ -345,7 +339,7 @@ int link_parse(const json_t *body, struct link_input *out, struct field_error *e
 	static const char *const known[] = { "ref", NULL };
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "ref", T_REQUIRED | T_TRIM | T_LINE, 48, &out->ref, err)))
 		link_input_free(out);
@@ -367,7 +361,7 @@ int redact_parse(const json_t *body, struct redact_input *out, struct field_erro
 	bool has_seq;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	clear(err);
+	v_clear(err);
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = get_uint(body, "seq", 1, UINT32_MAX, &seq, &has_seq, err)) ||
 	    (rc = get_code(body, "field", &out->field, err)))

@@ -11,13 +11,6 @@
 #include "validate_int.h"
 #include "workflow.h"
 
-
-static void error_clear(struct field_error *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 /* Length of s cut to at most max bytes at a character boundary, so that
  * a shortened field name is still valid UTF-8. */
 static size_t utf8_cut(const char *s, size_t max)
@@ -30,6 +23,39 @@ static size_t utf8_cut(const char *s, size_t max)
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
 	return n;
+}
+
+void v_clear(struct field_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+void v_wipe_free(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+bool v_phone_ok(const char *s)
+{
+	return strspn(s, "0123456789 +-()./") == strlen(s) && strpbrk(s, "0123456789");
+}
+
+int v_get_language(const json_t *v, char **out, struct field_error *err)
+{
+	const char *s;
+
+	if (!json_is_string(v))
+		return v_fail(err, "invalid_type", "language", "language must be a string or null");
+	s = json_string_value(v);
+	if (json_string_length(v) != 2 ||
+	    (strcmp(s, "en") && strcmp(s, "nl") && strcmp(s, "sv")))
+		return v_fail(err, "invalid_value", "language", "language must be en, nl or sv");
+	*out = strdup(s);
+	return *out ? 0 : DK_ERR_NOMEM;
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -235,7 +261,7 @@ json_t *json_body_parse(const char *data, size_t len, struct field_error *err)
 	json_error_t jerr;
 	json_t *v;
 
-	error_clear(err);
+	v_clear(err);
 	v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
 		v_fail(err, "invalid_json", "", "%s (line %d, column %d)",
@@ -256,7 +282,7 @@ int login_parse(const json_t *body, struct login_input *out, struct field_error 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	error_clear(err);
+	v_clear(err);
 	/* Passwords are taken byte for byte: no trimming, any characters. */
 	if ((rc = v_check_object(body, known, err)) ||
 	    (rc = v_get_text(body, "email", T_REQUIRED | T_TRIM, EMAIL_MAX_BYTES,
@@ -273,11 +299,7 @@ void login_input_free(struct login_input *in)
 	if (!in)
 		return;
 	free(in->email);
-	if (in->password) {
-		/* Do not leave the password in freed heap memory. */
-		explicit_bzero(in->password, strlen(in->password));
-		free(in->password);
-	}
+	v_wipe_free(in->password); /* do not leave it in freed heap memory */
 	memset(in, 0, sizeof(*in));
 }
 

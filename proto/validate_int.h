@@ -20,6 +20,16 @@ enum {
 	T_MULTILINE = 1 << 3  /* only \t \n \r among the controls */
 };
 
+/* Empties err (which may be NULL) before a parse. */
+void v_clear(struct field_error *err);
+/* Overwrites a secret string, then frees it; NULL is fine. */
+void v_wipe_free(char *s);
+/* A telephone number as people write it: digits with spaces, "+", "-",
+ * "(", ")", "." or "/" between them. */
+bool v_phone_ok(const char *s);
+/* A "language" value that is present and not null: "en", "nl" or "sv",
+ * copied into *out (malloc'd). */
+int v_get_language(const json_t *v, char **out, struct field_error *err);
 /* Fills err and returns DK_ERR_INVALID. */
 __attribute__((format(printf, 4, 5)))
 int v_fail(struct field_error *err, const char *code, const char *field, const char *fmt, ...);

@@ -48,6 +48,8 @@ static const char *const db_names[DB_COUNT] = {
 	[DB_OUTBOX] = "outbox",
 	[DB_MAIL_FAILED] = "mail_failed",
 	[DB_CLOSED] = "closed",
+	[DB_ATTACHMENTS] = "attachments",
+	[DB_BLOBS] = "blobs",
 };
 
 const char *store_db_name(enum store_db db)

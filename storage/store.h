@@ -21,6 +21,8 @@
  *   day_counts      UTC day u32 (days since 1970-01-01) -> opened u64 . closed u64
  *   closed          closed_ms u64 . ticket id u64 -> (empty): tickets in a closed
  *                   category, by when they closed (store_purge.c)
+ *   attachments     ticket id u64 . attachment id u64 -> attachment record
+ *   blobs           attachment id u64 . chunk no u32 -> file bytes (store_attach.c)
  *
  * Every write of a record and its index entries happens in one transaction.
  * Functions return 0 or a negative enum dk_err.
@@ -44,11 +46,12 @@
  *    nothing to build).
  * 7: closed, the closed tickets in order of closing (for retention),
  *    built from the tickets.
+ * 8: attachments and blobs (start empty: nothing to build).
  * Opening an older database for writing builds what it lacks once
  * (store_tickets_reindex, the session and role indexes,
  * store_deadlines_rebuild and the closed table); a read-only open sees the
  * tables it lacks as empty. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -255,6 +258,7 @@ enum store_db {
 	DB_ACCESS_REQUESTS, DB_ACCESS_LIST,
 	DB_OUTBOX, DB_MAIL_FAILED,
 	DB_CLOSED,
+	DB_ATTACHMENTS, DB_BLOBS,
 	DB_COUNT
 };
 /* Name of a database as in the list above. */
@@ -520,5 +524,34 @@ int store_tickets_purge(struct store_txn *txn, int64_t before_ms, size_t limit, 
 typedef int (*store_session_fn)(const uint8_t key[32], const struct session *s, void *arg);
 int store_sessions_of(struct store_txn *txn, uint64_t user_id, const char *email,
 		      store_session_fn fn, void *arg);
+
+/* --- Attachments (storage/store_attach.c; record in proto/attachment_record.h) ---
+ * A file is one description in attachments and its bytes in blobs, chunk
+ * 0.. of ATTACHMENT_CHUNK bytes (the last one shorter; an empty file has
+ * none). Both tables start empty in an older database and are carried by
+ * dump as stored (store_db_is_raw); a purged ticket's files go with it. */
+struct attachment;
+/* put assigns a->id from the "attachment" sequence when 0 and stores the
+ * description (replacing one with the same ticket and id). */
+int store_attachment_put(struct store_txn *txn, struct attachment *a);
+/* DK_ERR_NOTFOUND, DK_ERR_CORRUPT or 0 and *out. */
+int store_attachment_get(struct store_txn *txn, uint64_t ticket_id, uint64_t id,
+			 struct attachment *out);
+/* fn gets each attachment of a ticket in id (upload) order; a is valid
+ * during the call; STORE_WALK_STOP ends the walk (which returns 0), a
+ * negative dk_err ends it and is returned. Descriptions that do not
+ * decode are passed over (verify reports them). */
+typedef int (*store_attachment_fn)(const struct attachment *a, void *arg);
+int store_attachments_each(struct store_txn *txn, uint64_t ticket_id, store_attachment_fn fn,
+			   void *arg);
+/* One chunk: put refuses more than ATTACHMENT_CHUNK bytes (DK_ERR_INVALID)
+ * and a chunk that is there (DK_ERR_EXISTS); get points *data into the
+ * map, valid until the transaction ends. */
+int store_blob_put(struct store_txn *txn, uint64_t id, uint32_t chunk, const void *data,
+		   size_t len);
+int store_blob_get(struct store_txn *txn, uint64_t id, uint32_t chunk, const void **data,
+		   size_t *len);
+/* Deletes a ticket's attachments with their bytes (for purges). */
+int store_attachments_del_ticket(struct store_txn *txn, uint64_t ticket_id);
 
 #endif

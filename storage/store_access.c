@@ -25,14 +25,11 @@ static size_t key_access(uint8_t out[KEY_ACCESS_LEN], uint64_t org_id, uint8_t s
 
 int store_access_get(struct store_txn *txn, uint64_t id, struct access_request *out)
 {
-	uint8_t k[KEY_ID_LEN];
 	MDB_val val;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (id == 0)
-		return DK_ERR_NOTFOUND;
-	rc = store_get(txn, DB_ACCESS_REQUESTS, k, key_id(k, id), &val);
+	rc = store_record_get(txn, DB_ACCESS_REQUESTS, id, &val);
 	if (rc)
 		return rc;
 	return access_request_decode(val.mv_data, val.mv_size, out);

@@ -62,6 +62,9 @@ int store_cursor_open(struct store_txn *txn, enum store_db db, MDB_cursor **out)
 /* For a put without an old version: 0 when no record has this id yet,
  * DK_ERR_EXISTS when one has (its index entries would be left behind). */
 int store_record_absent(struct store_txn *txn, enum store_db db, uint64_t id);
+/* The stored bytes of record id of db (valid until the transaction ends):
+ * 0, or DK_ERR_NOTFOUND (also for id 0). */
+int store_record_get(struct store_txn *txn, enum store_db db, uint64_t id, MDB_val *val);
 
 /* Builds what a database of schema version from lacks (see
  * STORE_SCHEMA_VERSION in store.h), in a write transaction. */

@@ -164,6 +164,8 @@ int store_ticket_purge(struct store_txn *txn, uint64_t id)
 	if (rc == DK_ERR_NOTFOUND)
 		rc = 0;
 	if (rc == 0)
+		rc = store_attachments_del_ticket(txn, id);
+	if (rc == 0)
 		rc = store_ticket_del(txn, id);
 	/* counted, so verify can tell the day counts it leaves from errors */
 	uint64_t n;

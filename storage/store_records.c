@@ -211,7 +211,7 @@ static int record_put(struct store_txn *txn, enum store_db db, uint64_t id, stru
 	return store_put(txn, db, k, key_id(k, id), buf->data, buf->len, 0);
 }
 
-static int record_get(struct store_txn *txn, enum store_db db, uint64_t id, MDB_val *val)
+int store_record_get(struct store_txn *txn, enum store_db db, uint64_t id, MDB_val *val)
 {
 	uint8_t k[KEY_ID_LEN];
 
@@ -227,7 +227,7 @@ int store_record_absent(struct store_txn *txn, enum store_db db, uint64_t id)
 
 	if (id == 0)
 		return 0;
-	rc = record_get(txn, db, id, &val);
+	rc = store_record_get(txn, db, id, &val);
 	if (rc == 0)
 		return DK_ERR_EXISTS;
 	return rc == DK_ERR_NOTFOUND ? 0 : rc;
@@ -239,7 +239,7 @@ int store_user_get(struct store_txn *txn, uint64_t id, struct user *out)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = record_get(txn, DB_USERS, id, &val);
+	rc = store_record_get(txn, DB_USERS, id, &val);
 	if (rc)
 		return rc;
 	rc = user_decode(val.mv_data, val.mv_size, out);
@@ -365,7 +365,7 @@ int store_org_get(struct store_txn *txn, uint64_t id, struct org *out)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = record_get(txn, DB_ORGS, id, &val);
+	rc = store_record_get(txn, DB_ORGS, id, &val);
 	if (rc)
 		return rc;
 	rc = org_decode(val.mv_data, val.mv_size, out);

@@ -174,12 +174,13 @@ out:
  * rules storage cannot replay; dump and restore carry their entries as
  * the bytes they are, and the access requests with their list the same
  * way; the mail tables too, whose messages keep the bytes they were
- * composed with. */
+ * composed with; and attachments with their bytes, checked by verify. */
 bool store_db_is_raw(enum store_db db)
 {
 	return db == DB_SLA || db == DB_DEADLINES || db == DB_ESCALATIONS ||
 	       db == DB_OUTBOX || db == DB_MAIL_FAILED ||
-	       db == DB_ACCESS_REQUESTS || db == DB_ACCESS_LIST;
+	       db == DB_ACCESS_REQUESTS || db == DB_ACCESS_LIST ||
+	       db == DB_ATTACHMENTS || db == DB_BLOBS;
 }
 
 int store_raw_put(struct store_txn *txn, enum store_db db, const void *key, size_t klen,

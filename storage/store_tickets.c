@@ -248,14 +248,11 @@ static int days_move(struct store_txn *txn, const struct ticket *old, const stru
 
 int store_ticket_get(struct store_txn *txn, uint64_t id, struct ticket *out)
 {
-	uint8_t k[KEY_ID_LEN];
 	MDB_val val;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (id == 0)
-		return DK_ERR_NOTFOUND;
-	rc = store_get(txn, DB_TICKETS, k, key_id(k, id), &val);
+	rc = store_record_get(txn, DB_TICKETS, id, &val);
 	if (rc)
 		return rc;
 	rc = ticket_decode(val.mv_data, val.mv_size, out);

@@ -36,6 +36,7 @@ int store_upgrade(struct store_txn *txn, uint32_t from)
 		if (rc)
 			return rc;
 	}
+	/* version 8 added attachments and blobs, which start empty */
 	return 0;
 }
 

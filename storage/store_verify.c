@@ -749,6 +749,8 @@ int store_verify_ticking(struct store_txn *txn, store_problem_fn fn, void *arg,
 	if (rc == 0)
 		rc = verify_closed(&v);
 	if (rc == 0)
+		rc = verify_attachments(&v);
+	if (rc == 0)
 		rc = verify_ticket_indexes(&v);
 	return rc;
 }

@@ -53,4 +53,9 @@ int verify_mail(struct verify *v);
  * the time it closed, and each closed ticket has its entry. */
 int verify_closed(struct verify *v);
 
+/* Attachments (store_attach.c): each description decodes under its key,
+ * names a ticket and event that exist, and its chunks are complete and
+ * match its size and SHA-256; no chunk lacks its description. */
+int verify_attachments(struct verify *v);
+
 #endif

@@ -5,26 +5,15 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, startDeskd, USERS } from './lib/harness.mjs';
+import { test } from 'node:test';
+import { openPage, useDeskdAndBrowser, USERS } from './lib/harness.mjs';
 
-let deskd;
-let browser;
-
-before(async () => {
-  deskd = await startDeskd();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (deskd) await deskd.close();
-});
+const env = useDeskdAndBrowser();
 
 // The stop token of the first message to address in the data directory's
 // maildir (deskd has no SMTP server here), waiting for it to arrive.
 async function tokenFor(address, ref) {
-  const dir = path.join(deskd.data, 'maildir', 'new');
+  const dir = path.join(env.deskd.data, 'maildir', 'new');
   for (let i = 0; i < 200; i++) {
     let names = [];
     try {
@@ -42,21 +31,21 @@ async function tokenFor(address, ref) {
 }
 
 test('the link stops the mail after a click, in the reader\'s language', async () => {
-  const ref = await deskd.ticketFor(USERS.bob.email, 'Monitor flickers');
+  const ref = await env.deskd.ticketFor(USERS.bob.email, 'Monitor flickers');
   const token = await tokenFor(USERS.bob.email, ref);
-  const before = (await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length;
-  const s = await openPage(browser, deskd, { locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl-NL,nl;q=0.9' } });
+  const before = (await env.deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length;
+  const s = await openPage(env.browser, env.deskd, { locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl-NL,nl;q=0.9' } });
   const { page } = s;
   try {
     await s.go(`#/unsubscribe/${token}`);
     await page.waitForSelector('h1#unsubscribe-title');
     assert.equal(await page.textContent('h1'), 'Geen e-mail meer over een melding');
     // opening the page changed nothing
-    assert.equal((await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length, before);
+    assert.equal((await env.deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length, before);
     await page.click('form button[type="submit"]');
     await page.waitForSelector('.message-success');
     assert.equal((await page.textContent('.message-success p')).trim(), `U ontvangt geen e-mail meer over ${ref}.`);
-    const t = (await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket;
+    const t = (await env.deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket;
     assert.equal(t.timeline.at(-1).kind, 'unfollow');
     s.check();
   } finally {
@@ -65,18 +54,18 @@ test('the link stops the mail after a click, in the reader\'s language', async (
 });
 
 test('a link that is not valid says so and changes nothing', async () => {
-  const ref = await deskd.ticketFor(USERS.alice.email, 'Keyboard sticks');
+  const ref = await env.deskd.ticketFor(USERS.alice.email, 'Keyboard sticks');
   const token = await tokenFor(USERS.alice.email, ref);
   const forged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-  const before = (await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length;
-  const s = await openPage(browser, deskd);
+  const before = (await env.deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length;
+  const s = await openPage(env.browser, env.deskd);
   const { page } = s;
   try {
     await s.go(`#/unsubscribe/${forged}`);
     await page.click('form button[type="submit"]');
     await page.waitForSelector('.message-error');
     assert.match(await page.textContent('.message-error'), /This link is not valid/);
-    assert.equal((await deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length, before);
+    assert.equal((await env.deskd.api('GET', `/api/v1/tickets/${ref}`)).ticket.timeline.length, before);
     s.check();
   } finally {
     await s.close();

@@ -366,6 +366,18 @@ def world(config=FAST_CONFIG, start=True):
     return d
 
 
+def ctl_refused(d, args, rc, message, input=None):
+    """A deskctl command that must fail with rc and message and leave the
+    dump as it was."""
+    before = d.ctl("dump").stdout
+    p = d.ctl(*args, input=input, check=False)
+    assert p.returncode == rc, (args, p.returncode, p.stdout, p.stderr)
+    assert message.lower() in p.stderr.lower(), (args, message, p.stderr)
+    assert p.stdout == "", (args, p.stdout)
+    assert d.ctl("dump").stdout == before, f"deskctl {args} changed the data"
+    return p
+
+
 def check_error(r, status, code=None, field=None):
     """Asserts r is an error answer of the given status in deskd's format:
     {"error": {"code", "message"[, "field"]}} and the security headers."""

@@ -37,27 +37,9 @@ def rfc(ms):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
-class Clocked:
-    """A started world whose deskd reads its time from a file. Acme's
-    contract has the test policy and escalation contacts (comma-separated;
-    "" for none)."""
-
-    def __init__(self, auto_close_days=7, escalation="boss@acme.example"):
-        self.d = world(start=False)
-        d = self.d
-        self.clock = os.path.join(d.dir, "clock")
-        policy = os.path.join(d.dir, "policy.json")
-        with open(policy, "w") as f:
-            json.dump(POLICY, f)
-        out = d.ctl("--json", "contract", "set", "Acme", "--sla-policy", policy,
-                    "--auto-close-days", str(auto_close_days),
-                    "--escalation", escalation).stdout
-        assert json.loads(out)["auto_close_days"] == auto_close_days
-        self.now = T0
-        self.write_clock(T0)
-        self.start()
-        self.alice = d.token_client("alice")
-        self.agent = d.token_client("agent")
+class FileClock:
+    """Driving the clock file of a world: self.d is the (unstarted) world,
+    self.clock the file's path."""
 
     def write_clock(self, ms):
         tmp = self.clock + ".tmp"
@@ -81,6 +63,29 @@ class Clocked:
         n = len(self.d.log_lines("clock_set"))
         self.d.proc.send_signal(signal.SIGUSR1)
         wait_for(lambda: len(self.d.log_lines("clock_set")) > n, what="clock_set")
+
+
+class Clocked(FileClock):
+    """A started world whose deskd reads its time from a file. Acme's
+    contract has the test policy and escalation contacts (comma-separated;
+    "" for none)."""
+
+    def __init__(self, auto_close_days=7, escalation="boss@acme.example"):
+        self.d = world(start=False)
+        d = self.d
+        self.clock = os.path.join(d.dir, "clock")
+        policy = os.path.join(d.dir, "policy.json")
+        with open(policy, "w") as f:
+            json.dump(POLICY, f)
+        out = d.ctl("--json", "contract", "set", "Acme", "--sla-policy", policy,
+                    "--auto-close-days", str(auto_close_days),
+                    "--escalation", escalation).stdout
+        assert json.loads(out)["auto_close_days"] == auto_close_days
+        self.now = T0
+        self.write_clock(T0)
+        self.start()
+        self.alice = d.token_client("alice")
+        self.agent = d.token_client("agent")
 
     def ticket(self, c=None, **extra):
         body = {"title": "Printer on fire", "description": "It smokes.",

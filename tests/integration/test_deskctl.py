@@ -364,5 +364,28 @@ def test_deskctl_works_while_deskd_runs():
         d.close()
 
 
+@test
+def test_org_list_shows_each_contract():
+    d = Deskd()
+    try:
+        d.add_org("Acme")
+        d.add_org("Globex")
+        d.ctl("org", "set", "Globex", "--priority-mode", "matrix")
+        d.ctl("contract", "set", "Acme", "--sla-preset", "fast", "--auto-close-days", "30",
+              "--escalation", "boss@acme.example")
+        rows = {l.split()[1]: l.split() for l in d.ctl("org", "list").stdout.splitlines()[1:]}
+        assert rows["Acme"][2:6] == ["direct", "fast", "30", "d"], rows
+        assert rows["Globex"][2:6] == ["matrix", "standard", "7", "d"], rows
+        listed = {o["name"]: o for o in
+                  map(json.loads, d.ctl("--json", "org", "list").stdout.splitlines())}
+        assert listed["Acme"]["contract"] == {"sla": "fast", "auto_close_days": 30,
+                                              "escalation_contacts": ["boss@acme.example"]}
+        assert listed["Globex"]["contract"]["sla"] == "standard"
+        assert listed["Globex"]["priority_mode"] == "matrix"
+        refused(d, ["org", "list", "extra"], 2, "usage")
+    finally:
+        d.close()
+
+
 if __name__ == "__main__":
     run()

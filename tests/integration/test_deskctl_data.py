@@ -14,19 +14,7 @@ import tempfile
 import threading
 import time
 
-from harness import (DESKCTL, PASSWORD, Deskd, check_error, email_of, run, test, world)
-
-
-def refused(d, args, rc, message, input=None):
-    """A deskctl command that must fail with rc and message and leave the
-    dump as it was."""
-    before = d.ctl("dump").stdout
-    p = d.ctl(*args, input=input, check=False)
-    assert p.returncode == rc, (args, p.returncode, p.stdout, p.stderr)
-    assert message.lower() in p.stderr.lower(), (args, message, p.stderr)
-    assert p.stdout == "", (args, p.stdout)
-    assert d.ctl("dump").stdout == before, f"deskctl {args} changed the data"
-    return p
+from harness import (DESKCTL, PASSWORD, Deskd, check_error, ctl_refused, email_of, run, test, world)
 
 
 def ctl_json(d, *args, input=None):
@@ -110,7 +98,7 @@ def test_user_set_changes_a_user_and_refuses_bad_arguments():
                 (["--email", agent, "--name", "x" * 201], 2, "--name"),
                 (["--email", agent, "--name", "X", "surplus"], 2, "usage"),
                 (["--email", agent, "--bogus"], 2, "usage")):
-            refused(d, ["user", "set", *args], rc, msg)
+            ctl_refused(d, ["user", "set", *args], rc, msg)
     finally:
         d.close()
 
@@ -141,9 +129,9 @@ def test_user_disable_ends_sessions_and_tokens_and_enable_lets_them_back():
         assert d.login("alice").get("/api/v1/me").status == 200
         check_error(token.get("/api/v1/me"), 401)  # ended for good
         for words in (["user", "disable"], ["user", "enable"]):
-            refused(d, [*words, "--email", "nobody@acme.example"], 1, "no user with e-mail")
-            refused(d, [*words], 2, "usage")
-            refused(d, [*words, "--email", email_of("bob"), "extra"], 2, "usage")
+            ctl_refused(d, [*words, "--email", "nobody@acme.example"], 1, "no user with e-mail")
+            ctl_refused(d, [*words], 2, "usage")
+            ctl_refused(d, [*words, "--email", email_of("bob"), "extra"], 2, "usage")
         assert d.ctl("verify").returncode == 0
     finally:
         d.close()
@@ -179,13 +167,13 @@ def test_user_reset_password_hashes_with_the_configured_cost_and_ends_browser_se
         assert out["sessions_ended"] == 0 and out["email"] == "late@acme.example", out
         d.login("late@acme.example", "late password")
         base = ["user", "reset-password", "--email", email_of("bob")]
-        refused(d, base, 2, "--password-stdin", input="whatever password\n")
-        refused(d, [*base, "--password-stdin"], 2, "at least 8", input="short\n")
-        refused(d, [*base, "--password-stdin"], 2, "no password", input="")
-        refused(d, [*base, "--password-stdin"], 2, "longer than", input="x" * 2000 + "\n")
-        refused(d, ["user", "reset-password", "--email", "nobody@acme.example",
+        ctl_refused(d, base, 2, "--password-stdin", input="whatever password\n")
+        ctl_refused(d, [*base, "--password-stdin"], 2, "at least 8", input="short\n")
+        ctl_refused(d, [*base, "--password-stdin"], 2, "no password", input="")
+        ctl_refused(d, [*base, "--password-stdin"], 2, "longer than", input="x" * 2000 + "\n")
+        ctl_refused(d, ["user", "reset-password", "--email", "nobody@acme.example",
                     "--password-stdin"], 1, "no user with e-mail", input="whatever password\n")
-        refused(d, ["user", "reset-password", "--password-stdin"], 2, "usage",
+        ctl_refused(d, ["user", "reset-password", "--password-stdin"], 2, "usage",
                 input="whatever password\n")
     finally:
         d.close()
@@ -210,9 +198,9 @@ def test_user_list_filters_by_organisation_and_role():
         assert email_of("agent") in text and email_of("alice") not in text, text
         d.add_org("Empty")
         assert d.ctl("user", "list", "--org", "Empty").stdout == ""
-        refused(d, ["user", "list", "--org", "Nowhere"], 1, "no organisation named")
-        refused(d, ["user", "list", "--role", "boss"], 2, "--role")
-        refused(d, ["user", "list", "extra"], 2, "usage")
+        ctl_refused(d, ["user", "list", "--org", "Nowhere"], 1, "no organisation named")
+        ctl_refused(d, ["user", "list", "--role", "boss"], 2, "--role")
+        ctl_refused(d, ["user", "list", "extra"], 2, "usage")
     finally:
         d.close()
 
@@ -631,15 +619,15 @@ def test_backup_refuses_a_used_destination_and_bad_arguments():
         os.mkdir(full)
         with open(os.path.join(full, "keep.txt"), "w") as f:
             f.write("mine")
-        refused(d, ["backup", full], 1, "not empty")
+        ctl_refused(d, ["backup", full], 1, "not empty")
         assert os.listdir(full) == ["keep.txt"]
-        refused(d, ["backup", d.data], 1, "not empty")
-        refused(d, ["backup", d.config], 1, "not a directory")
-        refused(d, ["backup", os.path.join(d.dir, "no", "such")], 1, "cannot create")
-        refused(d, ["backup"], 2, "usage")
-        refused(d, ["backup", "a", "b"], 2, "usage")
-        refused(d, ["backup", ""], 2, "usage")
-        refused(d, ["backup", "--bogus", "x"], 2, "usage")
+        ctl_refused(d, ["backup", d.data], 1, "not empty")
+        ctl_refused(d, ["backup", d.config], 1, "not a directory")
+        ctl_refused(d, ["backup", os.path.join(d.dir, "no", "such")], 1, "cannot create")
+        ctl_refused(d, ["backup"], 2, "usage")
+        ctl_refused(d, ["backup", "a", "b"], 2, "usage")
+        ctl_refused(d, ["backup", ""], 2, "usage")
+        ctl_refused(d, ["backup", "--bogus", "x"], 2, "usage")
         empty = os.path.join(d.dir, "empty")
         os.mkdir(empty)
         assert "written to" in d.ctl("backup", empty).stdout
@@ -687,8 +675,8 @@ def test_verify_passes_on_good_data_and_reports_what_a_bad_dump_brings():
         j = json.loads(deskctl_at(target, "verify", "--json").stdout)
         assert j["ok"] is False and j["problem_count"] == len(v.stdout.splitlines()), j
         assert {"db", "key", "problem"} == set(j["problems"][0]), j["problems"][0]
-        refused(d, ["verify", "extra"], 2, "usage")
-        refused(d, ["verify", "--bogus"], 2, "usage")
+        ctl_refused(d, ["verify", "extra"], 2, "usage")
+        ctl_refused(d, ["verify", "--bogus"], 2, "usage")
         # Without room for the rebuild of the lists, verify says so and fails.
         env = dict(os.environ, TMPDIR=os.path.join(d.dir, "no-such-dir"))
         p = subprocess.run([DESKCTL, "--data", d.data, "verify"], capture_output=True,

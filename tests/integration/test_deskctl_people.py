@@ -4,20 +4,9 @@ transaction while tickets stay whole and verify stays clean."""
 
 import json
 
-from harness import check_error, email_of, run, test, wait_for, world
+from harness import check_error, ctl_refused, email_of, run, test, wait_for, world
 
 FORM = {"request_type": "report_incident", "impact": 3, "urgency": 3}
-
-
-def refused(d, args, rc, message, input=None):
-    """A deskctl command that must fail with rc and message and leave the
-    dump as it was."""
-    before = d.ctl("dump").stdout
-    p = d.ctl(*args, input=input, check=False)
-    assert p.returncode == rc, (args, p.returncode, p.stdout, p.stderr)
-    assert message.lower() in p.stderr.lower(), (args, message, p.stderr)
-    assert p.stdout == "", (args, p.stdout)
-    assert d.ctl("dump").stdout == before, f"deskctl {args} changed the data"
 
 
 def export(d, who):
@@ -95,7 +84,7 @@ def test_user_export_gives_everything_about_a_person_and_no_secrets():
                               (["--email", "a'; DROP TABLE users;--"], 1, "no user"),
                               (["--email", email_of("alice"), "surplus"], 2, "usage"),
                               (["--email", email_of("alice"), "--bogus"], 2, "usage")):
-            refused(d, ["user", "export", *args], rc, msg)
+            ctl_refused(d, ["user", "export", *args], rc, msg)
         p = d.ctl("user", "export", "--help")
         assert p.returncode == 0 and "--email" in p.stdout
     finally:
@@ -156,9 +145,9 @@ def test_user_erase_refuses_the_last_admin_and_bad_arguments_changing_nothing():
     d = world(start=False)
     try:
         admin = email_of("admin")
-        refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "last admin")
+        ctl_refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "last admin")
         # Without --yes and without a terminal to ask on, nothing happens.
-        refused(d, ["user", "erase", "--email", email_of("bob")], 2, "--yes", input="yes\n")
+        ctl_refused(d, ["user", "erase", "--email", email_of("bob")], 2, "--yes", input="yes\n")
         for args, rc, msg in (([], 2, "usage"),
                               (["--yes"], 2, "usage"),
                               (["--email", "nobody@acme.example", "--yes"], 1, "no user"),
@@ -167,18 +156,18 @@ def test_user_erase_refuses_the_last_admin_and_bad_arguments_changing_nothing():
                               (["--email", "%s\n" % email_of("bob"), "--yes"], 1, "no user"),
                               (["--email", email_of("bob"), "--yes", "extra"], 2, "usage"),
                               (["--email", email_of("bob"), "--force"], 2, "usage")):
-            refused(d, ["user", "erase", *args], rc, msg)
+            ctl_refused(d, ["user", "erase", *args], rc, msg)
         # With a second admin the first one may go; a disabled admin does
         # not count as the other.
         d.add_user("second@deskd.example", "Second Admin", "admin")
         d.ctl("user", "disable", "--email", "second@deskd.example")
-        refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "last admin")
+        ctl_refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "last admin")
         d.ctl("user", "enable", "--email", "second@deskd.example")
         d.ctl("user", "erase", "--email", admin, "--yes")
-        refused(d, ["user", "erase", "--email", "second@deskd.example", "--yes"], 1,
+        ctl_refused(d, ["user", "erase", "--email", "second@deskd.example", "--yes"], 1,
                 "last admin")
         # Erasing twice finds nobody under the old address.
-        refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "no user")
+        ctl_refused(d, ["user", "erase", "--email", admin, "--yes"], 1, "no user")
         assert d.ctl("verify").returncode == 0
     finally:
         d.close()

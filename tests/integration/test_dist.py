@@ -3,6 +3,7 @@ portal and the service files where the systemd unit and the docs say, the
 installed deskd serves the installed portal, and systemd accepts the unit."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +65,38 @@ def test_systemd_accepts_the_unit():
         for hardening in ("NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes",
                           "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service"):
             assert hardening in text + "\n", hardening
+
+
+@test
+def test_every_option_is_documented():
+    """Each row of deskd's option table (daemon/config.c) is described in
+    docs/CONFIGURATION.md and shown in its section of deskd.conf.example,
+    and the example holds nothing deskd does not know: deskd starts with it."""
+    with open(os.path.join(SOURCE, "daemon", "config.c")) as f:
+        options = re.findall(r'\b(?:STR|NUM|BOOL)\("(\w+)", "(\w+)"', f.read())
+    assert len(options) > 20, options
+    with open(os.path.join(SOURCE, "docs", "CONFIGURATION.md")) as f:
+        rows = {}
+        for line in f:
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 3 and cells[1] and cells[2]:
+                for name in cells[2].split(","):
+                    rows.setdefault(cells[1], set()).add(name.strip())
+    example_path = os.path.join(SOURCE, "deskd.conf.example")
+    with open(example_path) as f:
+        example = f.read()
+    sections = dict(re.findall(r"^\[(\w+)\]\n(.*?)(?=^\[|\Z)", example, re.S | re.M))
+    for section, name in options:
+        assert name in rows.get(section, set()), f"[{section}] {name} not in CONFIGURATION.md"
+        assert re.search(r"^#?\s*" + name + r"\s*=", sections.get(section, ""), re.M), \
+            f"[{section}] {name} not in deskd.conf.example"
+    # the example as shipped is a configuration deskd accepts
+    d = Deskd(config=example)
+    try:
+        d.start()
+        assert d.request("GET", "/healthz").status == 200
+    finally:
+        d.close()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ deskd. Replies become comments, new messages tickets; refusals exit with
 the sysexits status an MTA understands and change nothing."""
 
 import base64
+import hashlib
 import os
 import re
 import socket
@@ -86,8 +87,8 @@ def snapshot(d):
     return [r for r in d.dump() if r.get("kind") != "meta"]
 
 
-def new_world():
-    d = world(config=CONFIG)
+def new_world(config=CONFIG):
+    d = world(config=config)
     alice = d.login("alice")
     t = alice.create_ticket("Printer offline", "Since this morning.")
     # a first message sets the gateway up (its key), so later snapshots
@@ -290,34 +291,125 @@ def test_charsets_and_encoded_headers():
         d.close()
 
 
+def attach(msg, data, name=None, maintype="application", subtype="octet-stream"):
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    if name is not None:
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+    msg.attach(part)
+
+
+def files_of(client, ref, seq):
+    t = client.get(f"/api/v1/tickets/{ref}").json["ticket"]
+    return next(e for e in t["timeline"] if e["seq"] == seq)["attachments"]
+
+
+def all_files(client, ref):
+    t = client.get(f"/api/v1/tickets/{ref}").json["ticket"]
+    return [a for e in t["timeline"] for a in e.get("attachments", [])]
+
+
+def same_bytes(client, a, data):
+    assert a["size"] == len(data) and a["sha256"] == hashlib.sha256(data).hexdigest(), a
+    g = client.get(a["url"])
+    assert g.status == 200 and hashlib.sha256(g.data).digest() == hashlib.sha256(data).digest()
+
+
 @test
-def test_attachments_are_listed():
+def test_reply_attachments_are_kept_on_the_comment():
     d, alice, ref = new_world()
     try:
         msg = MIMEMultipart("mixed")
+        related = MIMEMultipart("related")
         alt = MIMEMultipart("alternative")
         alt.attach(MIMEText("See the log attached.\n\n> old", "plain", "utf-8"))
-        alt.attach(MIMEText("<p>See the log attached.</p>", "html", "utf-8"))
-        msg.attach(alt)
-        pdf = MIMEApplication(b"%PDF-1.4 " + bytes(3000), "pdf")
-        pdf.add_header("Content-Disposition", "attachment",
-                       filename=("utf-8", "", "r\u00e4kning.pdf"))
-        msg.attach(pdf)
-        img = MIMEBase("image", "png")
-        img.set_payload(bytes(range(256)) * 8)
-        encoders.encode_base64(img)
-        img.add_header("Content-Disposition", "inline", filename="screen.png")
-        msg.attach(img)
+        alt.attach(MIMEText('<p>See the log attached.</p><img src="cid:logo@x">', "html",
+                            "utf-8"))
+        related.attach(alt)
+        logo = MIMEBase("image", "png")  # shown in the HTML: part of the body
+        logo.set_payload(b"\x89PNG\r\n\x1a\n" + bytes(100))
+        encoders.encode_base64(logo)
+        logo.add_header("Content-ID", "<logo@x>")
+        related.attach(logo)
+        msg.attach(related)
+        binary = os.urandom(150_000)  # several chunks
+        attach(msg, binary, "core.bin")
+        pdf = b"%PDF-1.4 " + bytes(3000)
+        attach(msg, pdf, "r\u00e4kning \u00f6versikt.pdf", "application", "pdf")
         accepted(d, headers(msg, "alice@acme.example", f"Re: [{ref}] Printer offline"))
-        body = comments(alice, ref)[-1]["body"]
-        assert body.startswith("See the log attached.\n\nAttachments sent by e-mail (not kept): "), body
-        assert "r\u00e4kning.pdf (application/pdf, 3 KB)" in body, body
-        assert "screen.png (image/png, 2 KB)" in body, body
-        # attachments alone are worth recording
+        c = comments(alice, ref)[-1]
+        assert c["body"] == "See the log attached.", c["body"]
+        files = c["attachments"]
+        assert [a["name"] for a in files] == ["core.bin", "r\u00e4kning \u00f6versikt.pdf"], files
+        assert files[1]["type"] == "application/pdf" and not files[0]["internal"], files
+        agent = d.login("agent")
+        for who in (alice, agent):
+            same_bytes(who, files[0], binary)
+            same_bytes(who, files[1], pdf)
+        # files alone are worth recording; a part without a name gets one
         msg = MIMEMultipart("mixed")
-        msg.attach(MIMEApplication(b"x" * 10, "octet-stream"))
+        attach(msg, b"x" * 10)
         accepted(d, headers(msg, "alice@acme.example", f"Re: [{ref}] log"))
-        assert comments(alice, ref)[-1]["body"].startswith("Attachments sent by e-mail")
+        c = comments(alice, ref)[-1]
+        assert c["body"] == "Files sent by e-mail.", c["body"]
+        assert [a["name"] for a in c["attachments"]] == ["attachment-1"], c
+        same_bytes(alice, c["attachments"][0], b"x" * 10)
+        v = d.ctl("verify", check=False)
+        assert v.returncode == 0, v.stdout
+    finally:
+        d.close()
+
+
+@test
+def test_new_ticket_by_mail_keeps_its_attachment():
+    d, alice, _ = new_world()
+    try:
+        msg = MIMEMultipart("mixed")
+        msg.attach(MIMEText("The error is in the screenshot.", "plain", "utf-8"))
+        shot = b"\x89PNG\r\n\x1a\n" + os.urandom(5000)
+        attach(msg, shot, "fel.png", "image", "png")
+        ref = accepted(d, headers(msg, "alice@acme.example", "Scanner error"))
+        files = files_of(alice, ref, 1)
+        assert [a["name"] for a in files] == ["fel.png"] and files[0]["image"], files
+        same_bytes(alice, files[0], shot)
+        t = alice.get(f"/api/v1/tickets/{ref}").json["ticket"]
+        assert t["description"] == "The error is in the screenshot.", t
+    finally:
+        d.close()
+
+
+@test
+def test_attachment_over_the_limit_refuses_the_message():
+    d, alice, ref = new_world(CONFIG + "[server]\nmax_attachment_bytes = 1000\n")
+    try:
+        before = snapshot(d)
+        msg = MIMEMultipart("mixed")
+        msg.attach(MIMEText("Two files.", "plain", "utf-8"))
+        attach(msg, b"a" * 1000, "fits.txt")
+        attach(msg, b"b" * 1001, "big.log")
+        refused(d, headers(msg, "alice@acme.example", f"Re: [{ref}] x"), EX_DATAERR,
+                "\"big.log\" is larger than the limit of 1000 bytes")
+        msg = MIMEMultipart("mixed")
+        msg.attach(MIMEText("New one.", "plain", "utf-8"))
+        attach(msg, b"b" * 1001, "big.log")
+        refused(d, headers(msg, "alice@acme.example", "New one"), EX_DATAERR, "big.log")
+        # a body beyond the route's limit (the text's limit and room for two
+        # files in base64) is refused before it is read as JSON
+        with open(os.path.join(d.data, "mail-gateway.key")) as f:
+            k = {"X-Deskd-Mail-Key": f.read().strip()}
+        big = {"from": "alice@acme.example", "attachments": [
+            {"name": "a", "type": "text/plain", "size": 3,
+             "data": "eHh4" * (1024 * 1024 // 4 + 1000)}]}
+        check_error(d.request("POST", "/api/v1/mail/inbound", big, headers=k), 413,
+                    "too_large")
+        assert snapshot(d) == before
+        # exactly the limit is kept
+        msg = MIMEMultipart("mixed")
+        msg.attach(MIMEText("One file.", "plain", "utf-8"))
+        attach(msg, b"a" * 1000, "fits.txt")
+        accepted(d, headers(msg, "alice@acme.example", f"Re: [{ref}] x"))
+        same_bytes(alice, comments(alice, ref)[-1]["attachments"][0], b"a" * 1000)
     finally:
         d.close()
 
@@ -460,13 +552,16 @@ def test_mail_loops_are_refused():
 def test_the_same_message_twice_is_recorded_once():
     d, alice, ref = new_world()
     try:
-        msg = headers(MIMEText("Only once please", "plain"), "alice@acme.example",
-                      f"Re: [{ref}] Printer offline")
+        msg = MIMEMultipart("mixed")
+        msg.attach(MIMEText("Only once please", "plain"))
+        attach(msg, b"once", "once.txt")
+        headers(msg, "alice@acme.example", f"Re: [{ref}] Printer offline")
         n = len(comments(alice, ref))
         assert accepted(d, msg) == ref
         rc, out, err = mail_in(d, msg)
         assert rc == EX_OK and "before" in out, (rc, out, err)
         assert len(comments(alice, ref)) == n + 1
+        assert [a["name"] for a in all_files(alice, ref)] == ["once.txt"]
         # a new ticket, delivered twice
         msg = headers(MIMEText("New thing", "plain"), "alice@acme.example", "New thing")
         first = accepted(d, msg)
@@ -542,8 +637,13 @@ def test_endpoint_needs_the_gateway_key():
         check_error(d.request("POST", path, {"from": "alice@acme.example", "bogus": 1},
                               headers=k), 422, field="bogus")
         check_error(d.request("POST", path, {"text": "x"}, headers=k), 422, field="from")
+        # the body may hold files, but text alone stays within its own limit
         check_error(d.request("POST", path, {"from": "alice@acme.example",
-                                             "text": "x" * (2 * 1024 * 1024)}, headers=k), 413)
+                                             "text": "x" * (2 * 1024 * 1024)}, headers=k),
+                    422, "too_long", "text")
+        check_error(d.request("POST", path, {"from": "alice@acme.example", "attachments": [
+            {"name": "a", "type": "text/plain", "size": 2, "data": "eA=="}]}, headers=k),
+                    422, field="attachments")
         check_error(d.request("POST", path, {"from": "alice@acme.example", "cc": ["x"] * 51},
                               headers=k), 422, field="cc")
         r = d.request("POST", path, {"from": "alice@acme.example", "subject": f"[{ref}]",

@@ -101,7 +101,9 @@ def test_me_answers_who_is_signed_in():
             r = c.get("/api/v1/me")
             assert r.status == 200, r
             check_security_headers(r)
-            assert r.json == {"user": c.user}, (r.json, c.user)
+            # who is signed in, and the limits the portal checks before sending
+            assert r.json == {"user": c.user,
+                              "limits": {"max_attachment_bytes": 10_000_000}}, (r.json, c.user)
             assert r.json["user"]["role"] == CAST[who][2]
         check_error(d.request("GET", "/api/v1/me"), 401, "unauthenticated")
     finally:

@@ -1,23 +1,13 @@
 /* Account request bodies (account_input.h) and the records accounts by
  * e-mail store: access requests, one-time link sessions and organisations'
  * sign-up domains. */
-#include "test.h"
+#include "test_json.h"
 
 #include <msgpack.h>
 
 #include "account_input.h"
 #include "dk_err.h"
 #include "record.h"
-
-static json_t *parse(const char *text)
-{
-	json_error_t jerr;
-	json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-
-	if (!v)
-		fail_msg("bad test JSON: %s: %s", text, jerr.text);
-	return v;
-}
 
 /* Checks the field error and that the output was left zeroed. */
 #define FAILS_ON(call, type, out, want_code, want_field)                            \
@@ -37,7 +27,7 @@ static json_t *parse(const char *text)
 static void signup_fails(const char *text, bool profile, const char *code, const char *field)
 {
 	struct signup_input out;
-	json_t *b = parse(text);
+	json_t *b = test_json_parse(text);
 	FAILS_ON(signup_parse(b, profile, &out, &err_), struct signup_input, out, code, field);
 	json_decref(b);
 }
@@ -45,7 +35,7 @@ static void signup_fails(const char *text, bool profile, const char *code, const
 static void token_fails(const char *text, bool named, const char *code, const char *field)
 {
 	struct token_input out;
-	json_t *b = parse(text);
+	json_t *b = test_json_parse(text);
 	FAILS_ON(token_parse(b, named, &out, &err_), struct token_input, out, code, field);
 	json_decref(b);
 }
@@ -53,7 +43,7 @@ static void token_fails(const char *text, bool named, const char *code, const ch
 static void access_fails(const char *text, const char *code, const char *field)
 {
 	struct access_input out;
-	json_t *b = parse(text);
+	json_t *b = test_json_parse(text);
 	FAILS_ON(access_input_parse(b, &out, &err_), struct access_input, out, code, field);
 	json_decref(b);
 }
@@ -65,14 +55,14 @@ static void test_signup(void **state)
 	json_t *b;
 
 	(void)state;
-	b = parse("{\"email\":\" Nina@Acme.example \",\"name\":\" Nina \",\"language\":\"sv\"}");
+	b = test_json_parse("{\"email\":\" Nina@Acme.example \",\"name\":\" Nina \",\"language\":\"sv\"}");
 	assert_int_equal(signup_parse(b, true, &in, &err), 0);
 	assert_string_equal(in.email, "Nina@Acme.example");
 	assert_string_equal(in.name, "Nina");
 	assert_string_equal(in.language, "sv");
 	signup_input_free(&in);
 	json_decref(b);
-	b = parse("{\"email\":\"n@acme.example\",\"name\":\"\",\"language\":null}");
+	b = test_json_parse("{\"email\":\"n@acme.example\",\"name\":\"\",\"language\":null}");
 	assert_int_equal(signup_parse(b, true, &in, &err), 0);
 	assert_null(in.name);
 	assert_null(in.language);
@@ -101,7 +91,7 @@ static void test_token(void **state)
 	json_t *b;
 
 	(void)state;
-	b = parse("{\"token\":\"abc\",\"name\":\" N \",\"password\":\" 12345678\"}");
+	b = test_json_parse("{\"token\":\"abc\",\"name\":\" N \",\"password\":\" 12345678\"}");
 	assert_int_equal(token_parse(b, true, &in, &err), 0);
 	assert_string_equal(in.name, "N");
 	assert_string_equal(in.password, " 12345678"); /* byte for byte */
@@ -127,7 +117,7 @@ static void test_access_input(void **state)
 	json_t *b;
 
 	(void)state;
-	b = parse("{\"email\":\"c@acme.example\",\"name\":\"Carol\",\"phone\":\"+31 (0)20-123\","
+	b = test_json_parse("{\"email\":\"c@acme.example\",\"name\":\"Carol\",\"phone\":\"+31 (0)20-123\","
 		  "\"function\":\"\",\"language\":\"nl\"}");
 	assert_int_equal(access_input_parse(b, &in, &err), 0);
 	assert_string_equal(in.phone, "+31 (0)20-123");
@@ -143,16 +133,16 @@ static void test_access_input(void **state)
 	access_fails("{\"email\":\"c@acme.example\",\"name\":\"C\",\"org_id\":1}", "unknown_field",
 		     "org_id");
 
-	b = parse("{}");
+	b = test_json_parse("{}");
 	assert_int_equal(refuse_parse(b, &reason, &err), 0);
 	assert_null(reason);
 	json_decref(b);
-	b = parse("{\"reason\":\" Not ours \"}");
+	b = test_json_parse("{\"reason\":\" Not ours \"}");
 	assert_int_equal(refuse_parse(b, &reason, &err), 0);
 	assert_string_equal(reason, "Not ours");
 	free(reason);
 	json_decref(b);
-	b = parse("{\"reason\":1}");
+	b = test_json_parse("{\"reason\":1}");
 	assert_int_equal(refuse_parse(b, &reason, &err), DK_ERR_INVALID);
 	assert_string_equal(err.code, "invalid_type");
 	assert_null(reason);

@@ -24,16 +24,23 @@ void test_inbound_parse(void **state)
 			 "\"cc\":[\"bob@acme.example\"],\"auto_submitted\":\"no\","
 			 "\"precedence\":\"first-class\","
 			 "\"attachments\":[{\"name\":\"a.pdf\",\"type\":\"application/pdf\","
-			 "\"size\":12},{\"type\":\"image/png\",\"size\":0}]}");
+			 "\"size\":12,\"data\":\"aGVsbG8gd29ybGQh\"},"
+			 "{\"type\":\"image/png\",\"size\":0,\"data\":\"\"},"
+			 "{\"type\":\"x\",\"size\":4,\"data\":\"AP/+AQ==\"}]}");
 	assert_int_equal(mail_inbound_parse(j, &m, &fe), 0);
 	assert_string_equal(m.from, "alice@acme.example");
 	assert_string_equal(m.text, "hi\nthere");
 	assert_int_equal(m.n_references, 1);
 	assert_int_equal(m.n_cc, 1);
-	assert_int_equal(m.n_attachments, 2);
+	assert_int_equal(m.n_attachments, 3);
 	assert_string_equal(m.attachments[0].name, "a.pdf");
 	assert_int_equal(m.attachments[0].size, 12);
+	assert_int_equal(m.attachments[0].data_len, 12);
+	assert_memory_equal(m.attachments[0].data, "hello world!", 12);
 	assert_string_equal(m.attachments[1].name, "");
+	assert_int_equal(m.attachments[1].data_len, 0);
+	assert_int_equal(m.attachments[2].data_len, 4);
+	assert_memory_equal(m.attachments[2].data, "\x00\xff\xfe\x01", 4);
 	mail_inbound_free(&m);
 	json_decref(j);
 	/* the sender alone is enough */
@@ -73,6 +80,19 @@ void test_inbound_parse_refusals(void **state)
 		"attachments");
 	refused("{\"from\":\"a@b.example\",\"attachments\":[{\"type\":\"x\",\"size\":1,\"y\":2}]}",
 		"attachments.y");
+	/* the bytes: required, base64, exactly size of them */
+	static const char *const bad_data[] = {
+		"\"size\":1", "\"size\":1,\"data\":1", "\"size\":1,\"data\":\"eA\"",
+		"\"size\":2,\"data\":\"eA==\"", "\"size\":1,\"data\":\"e===\"",
+		"\"size\":1,\"data\":\"eA=x\"", "\"size\":4,\"data\":\"eA==eA==\"",
+		"\"size\":3,\"data\":\"e\\nh4\"", "\"size\":3,\"data\":\"eH-4\"", NULL,
+	};
+	for (int i = 0; bad_data[i]; i++) {
+		char t[256];
+		snprintf(t, sizeof t, "{\"from\":\"a@b.example\",\"attachments\":[{\"type\":\"x\",%s}]}",
+			 bad_data[i]);
+		refused(t, "attachments");
+	}
 	/* limits */
 	char *big = malloc(MAIL_TEXT_MAX_BYTES + 64);
 	assert_non_null(big);

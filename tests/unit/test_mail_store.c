@@ -2,46 +2,11 @@
  * (storage/store_outbox.c): encoding round trips, hostile bytes, the
  * outbox's due order, moving messages between outbox and mail_failed,
  * verify's checks, and what dump carries. */
-#include "test.h"
+#include "test_store.h"
 
 #include "mail_record.h"
-#include "store.h"
 
 #define MSG "From: a@b.example\r\nSubject: Hello\r\n there\r\nTo: c@d.example\r\n\r\nBody\r\n"
-
-struct mfx {
-	char *dir;
-	struct store *s;
-};
-
-static int setup(void **state)
-{
-	struct mfx *f = calloc(1, sizeof *f);
-	struct store_opts o = { .create = true };
-	char err[256];
-	f->dir = test_tmpdir();
-	if (!f->dir || store_open(f->dir, &o, &f->s, err, sizeof err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct mfx *f = *state;
-	store_close(f->s);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct store_txn *begin(struct store *s, bool write)
-{
-	struct store_txn *txn;
-	assert_int_equal(store_txn_begin(s, write, &txn), 0);
-	return txn;
-}
 
 static struct mail_msg msg_of(uint64_t seq, const char *rcpt)
 {
@@ -188,7 +153,7 @@ static int see(const struct store_mail_pos *pos, const struct mail_msg *m, void 
 
 static void test_outbox_order(void **state)
 {
-	struct mfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct mail_msg a = msg_of(1, "a@x.example"), b = msg_of(2, "b@x.example"),
 			c = msg_of(3, "c@x.example"), got;
@@ -229,7 +194,7 @@ static void test_outbox_order(void **state)
 
 static void test_failed(void **state)
 {
-	struct mfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct mail_msg a = msg_of(4, "a@x.example"), got;
 	assert_int_equal(store_outbox_put(txn, 50, &a), 0);
@@ -279,7 +244,7 @@ static int collect(const struct store_problem *p, void *arg)
 
 static void test_damage_and_verify(void **state)
 {
-	struct mfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	uint64_t seq;
 	assert_int_equal(store_seq_next(txn, "mail", 0, &seq), 0);

@@ -1,6 +1,6 @@
 /* Profile request bodies (profile_input.h): changing one's own details and
  * one's password. */
-#include "test.h"
+#include "test_json.h"
 
 #include "dk_err.h"
 #include "profile_input.h"
@@ -13,18 +13,6 @@
 #define PHONE_MAX 40
 #define PW_MIN 8
 #define PW_MAX 1024
-
-static json_t *parse(const char *text)
-{
-	json_error_t jerr;
-	/* NUL escapes reach the parser only from code, not from the HTTP
-	 * layer (which refuses them): allow them here to test that too */
-	json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-
-	if (!v)
-		fail_msg("bad test JSON: %s: %s", text, jerr.text);
-	return v;
-}
 
 /* Parses body with fn and checks the field error and that the output was
  * left zeroed. */
@@ -48,14 +36,14 @@ static json_t *parse(const char *text)
 	} while (0)
 
 #define profile_fails(text, code, field) \
-	FAILS_ON(profile_parse, struct profile_input, parse(text), code, field)
+	FAILS_ON(profile_parse, struct profile_input, test_json_parse(text), code, field)
 #define password_fails(text, code, field) \
-	FAILS_ON(password_change_parse, struct password_input, parse(text), code, field)
+	FAILS_ON(password_change_parse, struct password_input, test_json_parse(text), code, field)
 
 static void profile_ok(const char *text, struct profile_input *out)
 {
 	struct field_error err;
-	json_t *body = parse(text);
+	json_t *body = test_json_parse(text);
 
 	if (profile_parse(body, out, &err) != 0)
 		fail_msg("profile_parse refused %s: %s \"%s\"", text, err.code, err.field);
@@ -188,7 +176,7 @@ static void test_password_change(void **state)
 	json_t *b;
 	(void)state;
 
-	b = parse("{\"old_password\": \" old one \", \"new_password\": \"new secret\"}");
+	b = test_json_parse("{\"old_password\": \" old one \", \"new_password\": \"new secret\"}");
 	assert_int_equal(password_change_parse(b, &in, &err), 0);
 	json_decref(b);
 	/* taken byte for byte: no trimming */

@@ -97,6 +97,31 @@ static void test_xlsx_is_a_zip_and_leaves_no_file(void **state)
 	free(dir);
 }
 
+/* The workbook written by a child process, as deskd does. */
+static void test_xlsx_finished_by_a_child(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	struct sheet *s;
+	int done = -1, fd = -1;
+	assert_int_equal(sheet_open(SHEET_XLSX, dir, "T", &s), 0);
+	struct sheet_cell cells[] = { TEXT("a"), { .kind = CELL_TIME, .ms = 1795000000123 } };
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(sheet_row(s, cells, 2, false), 0);
+	assert_int_equal(sheet_finish_start(s, &done), 0);
+	char c;
+	assert_int_equal(read(done, &c, 1), 0); /* ends when the child has gone */
+	assert_int_equal(sheet_finish_end(s, done, &fd), 0);
+	char magic[4];
+	assert_int_equal(read(fd, magic, 4), 4);
+	assert_memory_equal(magic, "PK\x03\x04", 4);
+	close(fd);
+	sheet_free(s);
+	assert_int_equal(entries(dir), 0);
+	test_rmtree(dir);
+	free(dir);
+}
+
 static void test_formats_and_months_parse(void **state)
 {
 	(void)state;
@@ -124,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_formula_like_text_is_guarded),
 		cmocka_unit_test(test_numbers_and_times),
 		cmocka_unit_test(test_xlsx_is_a_zip_and_leaves_no_file),
+		cmocka_unit_test(test_xlsx_finished_by_a_child),
 		cmocka_unit_test(test_formats_and_months_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

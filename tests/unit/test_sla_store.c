@@ -1,46 +1,11 @@
 /* Storage of SLA state, the deadline index and escalation notes. */
-#include "test.h"
+#include "test_store.h"
 
 #include "sla_record.h"
-#include "store.h"
-
-struct sfx {
-	char *dir;
-	struct store *s;
-};
-
-static int setup(void **state)
-{
-	struct sfx *f = calloc(1, sizeof *f);
-	struct store_opts o = { .create = true };
-	char err[256];
-	f->dir = test_tmpdir();
-	if (!f->dir || store_open(f->dir, &o, &f->s, err, sizeof err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct sfx *f = *state;
-	store_close(f->s);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct store_txn *begin(struct store *s, bool write)
-{
-	struct store_txn *txn;
-	assert_int_equal(store_txn_begin(s, write, &txn), 0);
-	return txn;
-}
 
 static void test_state(void **state)
 {
-	struct sfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct sla_state a, b;
 	sla_state_init(&a);
@@ -69,7 +34,7 @@ static int count(const struct store_deadline *d, void *arg)
 
 static void test_deadlines(void **state)
 {
-	struct sfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct store_deadline first, due[8];
 	size_t n;
@@ -152,7 +117,7 @@ static struct seen walk_from(struct store_txn *txn, uint8_t kind, int64_t due, u
 /* The queue pages through the due entries from a cursor (time, ticket). */
 static void test_walk_after(void **state)
 {
-	struct sfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct store_deadline bad = { STORE_DEADLINE_DUE, -1, 1 };
 	assert_int_equal(store_deadline_put(txn, STORE_DEADLINE_DUE, 100, 4), 0);
@@ -220,7 +185,7 @@ static int set_schema_4(struct store_txn *txn, void *arg)
  * first opened for writing; a read-only open leaves it as it is. */
 static void test_upgrade_from_4(void **state)
 {
-	struct sfx *f = *state;
+	struct fx *f = *state;
 	struct store_opts o = { 0 };
 	struct store_stats st;
 	char err[256];
@@ -269,7 +234,7 @@ static void test_upgrade_from_4(void **state)
 /* A rebuild replaces whatever entries of the kind were there. */
 static void test_rebuild(void **state)
 {
-	struct sfx *f = *state;
+	struct fx *f = *state;
 	struct store_txn *txn = begin(f->s, true);
 	struct sla_state a = running(5000, false, 9000);
 	uint64_t n;

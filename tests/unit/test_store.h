@@ -1,4 +1,4 @@
-/* Shared fixture and helpers of the storage unit tests. */
+/* Shared fixture and helpers of the storage unit tests (test_store_fx.c). */
 #ifndef DESKD_TEST_STORE_H
 #define DESKD_TEST_STORE_H
 
@@ -14,6 +14,9 @@ struct fx {
 /* setup: a fresh directory with a created store; teardown removes both. */
 int setup(void **state);
 int teardown(void **state);
+/* setup, plus organisation 1 "Acme" and its customer 1 ann@acme.example,
+ * whom test tickets name (verify wants them to exist). */
+int setup_people(void **state);
 /* Opens dir or fails the test. */
 struct store *reopen(const char *dir, const struct store_opts *o);
 struct store_txn *begin(struct store *s, bool write);

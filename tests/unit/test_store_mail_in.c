@@ -1,43 +1,8 @@
 /* Inbound mail bookkeeping in meta: the gateway key and the Message-ID
  * index with its pruning. */
-#include "test.h"
+#include "test_store.h"
 
 #include "dk_err.h"
-#include "store.h"
-
-struct mfx {
-	char *dir;
-	struct store *s;
-};
-
-static int setup(void **state)
-{
-	struct mfx *f = calloc(1, sizeof *f);
-	struct store_opts o = { .create = true };
-	char err[256];
-	f->dir = test_tmpdir();
-	if (!f->dir || store_open(f->dir, &o, &f->s, err, sizeof err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct mfx *f = *state;
-	store_close(f->s);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct store_txn *begin(struct store *s, bool write)
-{
-	struct store_txn *txn;
-	assert_int_equal(store_txn_begin(s, write, &txn), 0);
-	return txn;
-}
 
 static void hash_of(uint8_t h[32], int n)
 {
@@ -48,7 +13,7 @@ static void hash_of(uint8_t h[32], int n)
 
 static void test_key(void **state)
 {
-	struct mfx *f = *state;
+	struct fx *f = *state;
 	uint8_t k[32], got[32];
 	struct store_txn *txn = begin(f->s, true);
 	assert_int_equal(store_mail_in_key_get(txn, got), DK_ERR_NOTFOUND);
@@ -63,7 +28,7 @@ static void test_key(void **state)
 
 static void test_seen_and_prune(void **state)
 {
-	struct mfx *f = *state;
+	struct fx *f = *state;
 	uint8_t h[32];
 	uint64_t id;
 	struct store_txn *txn = begin(f->s, true);

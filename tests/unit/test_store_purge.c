@@ -1,64 +1,11 @@
 /* Retention in storage: the closed table, the cutoff, and purging a
  * ticket with everything that belongs to it alone. */
-#include "test.h"
+#include "test_store.h"
 
 #include "sla_record.h"
-#include "store.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 #define T2030 1893456000000LL /* 2030-01-01T00:00:00Z */
-
-struct pfx {
-	char *dir;
-	struct store *s;
-};
-
-static int setup(void **state)
-{
-	struct pfx *f = calloc(1, sizeof *f);
-	struct store_opts o = { .create = true };
-	char err[256];
-	struct store_txn *t;
-	struct org org = { .name = "Acme" };
-	struct user u = { .email = "ann@acme.example", .name = "Ann", .role = ROLE_CUSTOMER };
-	f->dir = test_tmpdir();
-	if (!f->dir || store_open(f->dir, &o, &f->s, err, sizeof err))
-		return -1;
-	/* verify wants the organisation and requester the tickets name */
-	if (store_txn_begin(f->s, true, &t) || store_org_put(t, NULL, &org))
-		return -1;
-	u.org_id = org.id;
-	if (store_user_put(t, NULL, &u) || store_txn_commit(t))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct pfx *f = *state;
-	store_close(f->s);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct store_txn *begin(struct store *s, bool write)
-{
-	struct store_txn *txn;
-	assert_int_equal(store_txn_begin(s, write, &txn), 0);
-	return txn;
-}
-
-static uint64_t count(struct store *s, enum store_db db)
-{
-	struct store_txn *t = begin(s, false);
-	struct store_stats st;
-	assert_int_equal(store_stats_get(t, &st), 0);
-	store_txn_abort(t);
-	return st.entries[db];
-}
 
 /* A ticket with two events, closed at closed_ms (0: left open), with an
  * SLA state that implies an auto-close deadline. */
@@ -134,12 +81,12 @@ static int collect(uint64_t id, void *arg)
 
 static void test_closed_table(void **state)
 {
-	struct pfx *f = *state;
+	struct fx *f = *state;
 	uint64_t late = add(f->s, T2030, T2030 + 10 * DAY_MS);
 	uint64_t early = add(f->s, T2030, T2030 + 5 * DAY_MS);
 	uint64_t open = add(f->s, T2030, 0);
 	(void)open;
-	assert_int_equal(count(f->s, DB_CLOSED), 2);
+	assert_int_equal(entries(f->s, DB_CLOSED), 2);
 
 	uint64_t ids[4] = { 0 };
 	struct store_txn *t = begin(f->s, false);
@@ -168,12 +115,12 @@ static void test_closed_table(void **state)
 	ticket_free(&old);
 	ticket_free(&tk);
 	assert_int_equal(store_txn_commit(t), 0);
-	assert_int_equal(count(f->s, DB_CLOSED), 2);
+	assert_int_equal(entries(f->s, DB_CLOSED), 2);
 }
 
 static void test_purge(void **state)
 {
-	struct pfx *f = *state;
+	struct fx *f = *state;
 	uint64_t gone = add(f->s, T2030, T2030 + DAY_MS);
 	uint64_t kept = add(f->s, T2030, T2030 + 400 * DAY_MS);
 	uint64_t open = add(f->s, T2030, 0);
@@ -210,10 +157,10 @@ static void test_purge(void **state)
 	assert_int_equal(store_ticket_list(t, SCOPE_ALL, 0, BUCKET_ALL, 0, 64, ids, &nl, &more), 0);
 	assert_int_equal(nl, 2);
 	store_txn_abort(t);
-	assert_int_equal(count(f->s, DB_EVENTS), 4);
-	assert_int_equal(count(f->s, DB_DEADLINES), 2);
-	assert_int_equal(count(f->s, DB_SLA), 2);
-	assert_int_equal(count(f->s, DB_CLOSED), 1);
+	assert_int_equal(entries(f->s, DB_EVENTS), 4);
+	assert_int_equal(entries(f->s, DB_DEADLINES), 2);
+	assert_int_equal(entries(f->s, DB_SLA), 2);
+	assert_int_equal(entries(f->s, DB_CLOSED), 1);
 	verify_clean(f->s);
 
 	/* batches: at most limit, and more says whether others wait */
@@ -236,7 +183,7 @@ static void test_purge(void **state)
 /* Opening a schema 6 database builds the closed table from the tickets. */
 static void test_upgrade_from_6(void **state)
 {
-	struct pfx *f = *state;
+	struct fx *f = *state;
 	struct store_opts o = { 0 };
 	char err[256];
 	add(f->s, T2030, T2030 + DAY_MS);
@@ -260,9 +207,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cutoff),
-		cmocka_unit_test_setup_teardown(test_closed_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_from_6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_closed_table, setup_people, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup_people, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_6, setup_people, teardown),
 	};
 	return cmocka_run_group_tests_name("store_purge", tests, NULL, NULL);
 }

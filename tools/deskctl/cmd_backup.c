@@ -61,17 +61,10 @@ static int copy_watched(struct copy *cp, const char *path)
 
 int cmd_backup(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 } };
 	const struct ctl_command *cmd = ctl_find(NULL, "backup");
-	int opt;
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (opt != 'j')
-			return ctl_getopt_done(cmd, opt);
-		c->json = true;
-	}
+	int done = ctl_getopt_json(c, cmd, argc, argv);
+	if (done >= 0)
+		return done;
 	if (argc - optind != 1 || !*argv[optind])
 		return ctl_getopt_done(cmd, '?');
 	const char *dest = argv[optind];

@@ -17,7 +17,7 @@ struct contract_set {
 	const char *policy_file;
 	long auto_close_days;   /* 0: keep */
 	const char *escalation; /* NULL: keep; "": nobody */
-	struct contract k;
+	struct sla_contract k;
 	uint64_t org_id;
 	char bad[512];
 };
@@ -109,7 +109,7 @@ static int write_contract(struct store_txn *txn, void *arg)
 	return rc;
 }
 
-static int show(struct ctl *c, const char *org, struct contract *k)
+static int show(struct ctl *c, const char *org, struct sla_contract *k)
 {
 	struct store_txn *txn;
 	uint64_t id;
@@ -127,7 +127,7 @@ static int show(struct ctl *c, const char *org, struct contract *k)
 	return rc ? CTL_FAIL : CTL_OK;
 }
 
-static void print_contract(const struct contract *k)
+static void print_contract(const struct sla_contract *k)
 {
 	json_t *j = contract_to_json(k);
 	if (!j)
@@ -204,7 +204,7 @@ int cmd_contract_show(struct ctl *c, int argc, char **argv)
 	struct store_opts o = { .read_only = true };
 	if (ctl_open_opts(c, &o))
 		return CTL_FAIL;
-	struct contract k;
+	struct sla_contract k;
 	if (show(c, argv[optind], &k))
 		return CTL_FAIL;
 	if (c->json)

@@ -30,17 +30,10 @@ static int schema_of(struct ctl *c, const struct store_opts *o, uint32_t *out)
 
 int cmd_migrate(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 } };
 	const struct ctl_command *cmd = ctl_find(NULL, "migrate");
-	int opt;
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (opt != 'j')
-			return ctl_getopt_done(cmd, opt);
-		c->json = true;
-	}
+	int done = ctl_getopt_json(c, cmd, argc, argv);
+	if (done >= 0)
+		return done;
 	if (optind != argc)
 		return ctl_getopt_done(cmd, '?');
 	/* first as it is (a newer schema is refused here, untouched) */

@@ -7,6 +7,7 @@
 #include "deskctl.h"
 #include "dk_err.h"
 #include "catalogue.h"
+#include "contract.h"
 #include "docs.h"
 #include "json_map.h"
 
@@ -333,20 +334,43 @@ int cmd_org_set(struct ctl *c, int argc, char **argv)
 	return report(c, rc, s.name, s.bad);
 }
 
+struct org_lister {
+	struct ctl *c;
+	struct store_txn *txn;
+};
+
+/* One organisation with its contract: a row, or with --json its record
+ * plus "contract" (the SLA policy name, automatic closing, contacts). */
 static int print_org(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
 {
 	(void)key;
 	(void)klen;
-	struct ctl *c = arg;
+	struct org_lister *l = arg;
 	struct org o;
+	struct sla_contract k;
 	int rc = org_decode(val, vlen, &o);
 	if (rc)
 		return rc;
-	if (c->json) {
-		ctl_print_json(org_to_json(&o));
+	rc = contract_load(l->txn, o.id, &k);
+	if (rc && rc != DK_ERR_CORRUPT) {
+		org_free(&o);
+		return rc;
+	}
+	const char *sla = k.policy.name[0] ? k.policy.name : "custom";
+	if (l->c->json) {
+		json_t *j = org_to_json(&o);
+		json_t *contacts = json_array();
+		for (size_t i = 0; i < k.n_contacts; i++)
+			json_array_append_new(contacts, json_string(k.contacts[i]));
+		json_object_set_new(j, "contract",
+				    json_pack("{s:s, s:i, s:o}", "sla", sla, "auto_close_days",
+					      (json_int_t)k.auto_close_days, "escalation_contacts",
+					      contacts));
+		ctl_print_json(j);
 	} else {
-		printf("%6llu  %s%s", (unsigned long long)o.id, o.name ? o.name : "",
-		       o.confirm_all ? "  (confirmations to all users)" : "");
+		printf("%6llu  %-24s  %-8s  %-10s  %3u d%s", (unsigned long long)o.id,
+		       o.name ? o.name : "", priority_mode_name(o.priority_mode), sla,
+		       k.auto_close_days, o.confirm_all ? "  (confirmations to all users)" : "");
 		for (size_t i = 0; i < o.n_domains; i++)
 			printf("%s%s", i ? "," : "  sign-up: ", o.domains[i]);
 		printf("\n");
@@ -366,11 +390,14 @@ int cmd_org_list(struct ctl *c, int argc, char **argv)
 	int rc = ctl_open(c, false);
 	if (rc)
 		return rc;
-	struct store_txn *txn;
-	rc = store_txn_begin(c->store, false, &txn);
+	struct org_lister l = { c, NULL };
+	rc = store_txn_begin(c->store, false, &l.txn);
 	if (rc == 0) {
-		rc = store_each(txn, DB_ORGS, print_org, c);
-		store_txn_abort(txn);
+		if (!c->json)
+			printf("%6s  %-24s  %-8s  %-10s  %s\n", "ID", "NAME", "PRIORITY", "SLA",
+			       "AUTO-CLOSE");
+		rc = store_each(l.txn, DB_ORGS, print_org, &l);
+		store_txn_abort(l.txn);
 	}
 	if (rc) {
 		ctl_error("cannot list organisations: %s", dk_strerror(rc));

@@ -170,17 +170,10 @@ static int restore_into(struct ctl *c, FILE *in, const char *src, uint64_t size)
 
 int cmd_restore(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 } };
 	const struct ctl_command *cmd = ctl_find(NULL, "restore");
-	int opt;
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (opt != 'j')
-			return ctl_getopt_done(cmd, opt);
-		c->json = true;
-	}
+	int done = ctl_getopt_json(c, cmd, argc, argv);
+	if (done >= 0)
+		return done;
 	if (argc - optind > 1)
 		return ctl_getopt_done(cmd, '?');
 	const char *path = optind < argc ? argv[optind] : "-";

@@ -14,6 +14,7 @@
 #include "json_map.h"
 #include "mail_record.h"
 #include "person.h"
+#include "record.h"
 #include "validate.h"
 
 /* Keys gathered by a walk and changed after it (a cursor's table is not
@@ -135,16 +136,6 @@ static int on_mail(const struct store_mail_pos *pos, const struct mail_msg *m, v
 	return keys_add(&e->found, (uint64_t)pos->due_ms, m->seq);
 }
 
-static int set_str(char **dst, const char *src)
-{
-	char *copy = src ? strdup(src) : NULL;
-	if (src && !copy)
-		return DK_ERR_NOMEM;
-	free(*dst);
-	*dst = copy;
-	return 0;
-}
-
 static int erase_user(struct erase *e, const struct user *old)
 {
 	struct user u;
@@ -154,15 +145,15 @@ static int erase_user(struct erase *e, const struct user *old)
 	snprintf(e->name, sizeof e->name, "Erased user %llu", (unsigned long long)old->id);
 	snprintf(e->address, sizeof e->address, "erased-%llu@invalid",
 		 (unsigned long long)old->id);
-	rc = set_str(&u.name, e->name);
+	rc = str_set(&u.name, e->name);
 	if (rc == 0)
-		rc = set_str(&u.email, e->address);
+		rc = str_set(&u.email, e->address);
 	if (rc == 0)
-		rc = set_str(&u.phone, NULL);
+		rc = str_set(&u.phone, NULL);
 	if (rc == 0)
-		rc = set_str(&u.password_hash, NULL);
+		rc = str_set(&u.password_hash, NULL);
 	if (rc == 0)
-		rc = set_str(&u.language, NULL);
+		rc = str_set(&u.language, NULL);
 	u.disabled = true;
 	u.approver = false;
 	u.contact = 0;
@@ -206,9 +197,9 @@ static int erase_events(struct erase *e)
 		if (rc)
 			break;
 		if (person_address_is(ev.old_value, e->folded))
-			rc = set_str(&ev.old_value, e->address);
+			rc = str_set(&ev.old_value, e->address);
 		if (rc == 0 && person_address_is(ev.new_value, e->folded))
-			rc = set_str(&ev.new_value, e->address);
+			rc = str_set(&ev.new_value, e->address);
 		if (rc == 0)
 			rc = store_event_replace(e->txn, &ev);
 		ticket_event_free(&ev);

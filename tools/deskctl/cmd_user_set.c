@@ -9,6 +9,7 @@
 #include "json_map.h"
 #include "password.h"
 #include "profile_input.h"
+#include "record.h"
 #include "validate.h"
 
 /* What to change; NULL or -1 leaves a field as it is. */
@@ -28,27 +29,17 @@ struct user_change {
 	char why[192];               /* DK_ERR_CONFLICT: what the change would break */
 };
 
-static int set_str(char **dst, const char *src)
-{
-	char *copy = src ? strdup(src) : NULL;
-	if (src && !copy)
-		return DK_ERR_NOMEM;
-	free(*dst);
-	*dst = copy;
-	return 0;
-}
-
 static int apply(struct store_txn *txn, struct user_change *ch, struct user *u)
 {
 	const struct profile_input *p = ch->profile;
 	int rc = 0;
 
 	if (p && p->name)
-		rc = set_str(&u->name, p->name);
+		rc = str_set(&u->name, p->name);
 	if (!rc && p && p->set_phone)
-		rc = set_str(&u->phone, p->phone);
+		rc = str_set(&u->phone, p->phone);
 	if (!rc && p && p->set_language)
-		rc = set_str(&u->language, p->language);
+		rc = str_set(&u->language, p->language);
 	if (rc)
 		return rc;
 	if (ch->org_name) {
@@ -71,7 +62,7 @@ static int apply(struct store_txn *txn, struct user_change *ch, struct user *u)
 	if (ch->disabled >= 0)
 		u->disabled = ch->disabled;
 	if (ch->password_hash)
-		rc = set_str(&u->password_hash, ch->password_hash);
+		rc = str_set(&u->password_hash, ch->password_hash);
 	/* the rules of user add hold after every change */
 	if (!rc && u->approver && role_is_staff(u->role))
 		snprintf(ch->why, sizeof ch->why, "approvers are customers of an organisation: "

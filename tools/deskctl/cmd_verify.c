@@ -97,17 +97,10 @@ static uint64_t walked(const struct store_stats *st)
 
 int cmd_verify(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 } };
 	const struct ctl_command *cmd = ctl_find(NULL, "verify");
-	int opt;
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (opt != 'j')
-			return ctl_getopt_done(cmd, opt);
-		c->json = true;
-	}
+	int done = ctl_getopt_json(c, cmd, argc, argv);
+	if (done >= 0)
+		return done;
 	if (optind != argc)
 		return ctl_getopt_done(cmd, '?');
 	/* verify changes nothing, not even an older schema's missing tables */

@@ -70,6 +70,9 @@ const struct ctl_command *ctl_find(const char *group, const char *name);
 /* Standard handling of --help and unknown options inside a command:
  * returns -1 to continue, or an exit status. */
 int ctl_getopt_done(const struct ctl_command *cmd, int opt);
+/* Options of a command that takes only --json and --help: returns -1 to
+ * continue with the operands from optind, or an exit status. */
+int ctl_getopt_json(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv);
 
 int cmd_init(struct ctl *c, int argc, char **argv);
 int cmd_org_add(struct ctl *c, int argc, char **argv);

@@ -191,16 +191,20 @@ static void add_attachment(struct parse *p, GMimeObject *o, const char *name)
 {
 	if (json_array_size(p->attachments) >= MAIL_ATTACHMENTS_MAX)
 		return;
-	GMimeStream *null = g_mime_stream_null_new();
+	GByteArray *bytes;
 	if (GMIME_IS_PART(o)) {
-		GMimeDataWrapper *w = g_mime_part_get_content((GMimePart *)o);
-		if (w)
-			g_mime_data_wrapper_write_to_stream(w, null);
+		bytes = part_bytes((GMimePart *)o);
 	} else {
-		g_mime_object_write_to_stream(o, NULL, null);
+		GMimeStream *mem = g_mime_stream_mem_new();
+		g_mime_object_write_to_stream(o, NULL, mem);
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+		g_object_unref(mem);
 	}
-	size_t size = GMIME_STREAM_NULL(null)->written;
-	g_object_unref(null);
+	size_t size = bytes->len;
+	/* deskd keeps the file itself */
+	char *data = g_base64_encode(bytes->data, bytes->len);
+	g_byte_array_free(bytes, TRUE);
 	char *type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(o));
 	char *clean_name = name ? clean_utf8(name, strlen(name)) : NULL;
 	if (clean_name) {
@@ -211,10 +215,12 @@ static void add_attachment(struct parse *p, GMimeObject *o, const char *name)
 	}
 	char t[256];
 	snprintf(t, sizeof t, "%s", type ? type : "application/octet-stream");
-	json_t *a = json_pack("{s:s, s:s, s:I}", "name", clean_name ? clean_name : "", "type", t,
-			      "size", (json_int_t)size);
+	json_t *a = data ? json_pack("{s:s, s:s, s:I, s:s}", "name", clean_name ? clean_name : "",
+				     "type", t, "size", (json_int_t)size, "data", data)
+			 : NULL;
 	if (!a || json_array_append_new(p->attachments, a))
 		p->failed = true;
+	g_free(data);
 	g_free(type);
 	g_free(clean_name);
 }
@@ -291,6 +297,10 @@ static bool walk(struct parse *p, GMimeObject *o, int depth)
 		add_attachment(p, o, g_mime_part_get_filename(part));
 		return true;
 	}
+	/* a picture the HTML shows (by its Content-ID) belongs to the body,
+	 * not a file the sender attached */
+	if (is_type(o, "image", "*") && g_mime_object_get_content_id(o))
+		return true;
 	if (is_type(o, "text", "plain"))
 		take_text(p, part, false);
 	else if (is_type(o, "text", "html"))

@@ -2,7 +2,7 @@
  * One RFC 5322 message, parsed with GMime into the JSON body deskd's
  * POST /api/v1/mail/inbound takes (proto/mail_inbound.h): sender, decoded
  * subject, the body as UTF-8 text (text/plain preferred, HTML converted),
- * thread ids, Cc, loop headers and the list of attachments.
+ * thread ids, Cc, loop headers and the attachments with their bytes.
  */
 #ifndef DESKCTL_MAIL_PARSE_H
 #define DESKCTL_MAIL_PARSE_H

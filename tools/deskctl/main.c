@@ -139,6 +139,21 @@ int ctl_getopt_done(const struct ctl_command *cmd, int opt)
 	return CTL_USAGE;
 }
 
+int ctl_getopt_json(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 } };
+	int opt;
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (opt != 'j')
+			return ctl_getopt_done(cmd, opt);
+		c->json = true;
+	}
+	return -1;
+}
+
 int ctl_open(struct ctl *c, bool create)
 {
 	struct store_opts o = { .create = create };

@@ -74,10 +74,12 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Sends a request to /api/v1 + path. Resolves with the parsed JSON (null
 // for 204); rejects with an ApiError. Options: query (object of
 // parameters; empty values are left out), noRedirect (a 401 is the
-// caller's business, as on the sign-in form).
+// caller's business, as on the sign-in form), raw (a Blob sent as the body
+// as it is, with Content-Type rawType: a file upload).
 export async function request(method, path, body, options = {}) {
   const headers = { Accept: 'application/json', 'Accept-Language': lang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.raw !== undefined) headers['Content-Type'] = options.rawType || 'application/octet-stream';
   if (WRITES.has(method)) {
     const token = csrfToken();
     if (token) headers['X-CSRF-Token'] = token;
@@ -96,7 +98,7 @@ export async function request(method, path, body, options = {}) {
     res = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: options.raw !== undefined ? options.raw : (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: options.signal,

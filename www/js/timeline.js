@@ -3,6 +3,7 @@
 // of event has a renderer; support's pages may replace or add renderers
 // through registry.addTimelineRenderer.
 
+import { attachmentList } from './attachments.js';
 import { h, icon } from './dom.js';
 import { has, t, timeElement } from './i18n.js';
 import { timelineRenderer } from './registry.js';
@@ -146,6 +147,7 @@ export function timeline(ticket, ctx) {
     if (event.from_support) classes.push('from-support');
     if (event.internal) classes.push('internal');
     if (comment || event.kind === 'comment') classes.push('has-text');
-    return h('li', { class: classes.join(' '), 'data-seq': String(event.seq), 'data-kind': event.kind }, content);
+    const files = [attachmentList(comment), attachmentList(event)];
+    return h('li', { class: classes.join(' '), 'data-seq': String(event.seq), 'data-kind': event.kind }, content, files);
   }));
 }

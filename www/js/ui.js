@@ -208,6 +208,58 @@ export function statusBadge(label, category) {
 
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+// What is wrong with an e-mail address a form is about to send: the words
+// for its field, or null when it looks right.
+export function emailError(address) {
+  if (!address) return t('error.field.required');
+  return EMAIL_RE.test(address) ? null : t('signin.email_invalid');
+}
+
+// The address in a form's e-mail field (named "email"), or null once what
+// is wrong with it is shown next to the field.
+export function checkedEmail(form, email) {
+  const address = email.value.trim();
+  const bad = emailError(address);
+  if (bad) {
+    showFieldErrors(form, [['email', bad]]);
+    return null;
+  }
+  return address;
+}
+
+// The pages that mail a link (sign-up, forgotten password): a card with
+// the form and a way back to sign-in. On submit the address is checked,
+// send(address) posts it and returns what to say, and that takes the
+// form's place.
+export function mailLinkPage(ctx, { id, title, intro, form, email, send }) {
+  const result = h('div', { 'aria-live': 'polite' });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const address = checkedEmail(form, email);
+    if (!address) return;
+    clearErrors(form);
+    await busy(form, async () => {
+      try {
+        const said = await send(address);
+        form.remove();
+        result.append(message('success', ...said));
+        ctx.announce(result.textContent);
+      } catch (err) {
+        showApiError(form, err, { context: 'account' });
+      }
+    });
+  });
+
+  ctx.main.append(h('div', { class: 'auth-page' },
+    h('section', { class: 'card auth-card' },
+      h('h1', { id }, title),
+      h('p', { class: 'lead' }, intro),
+      form,
+      result,
+      h('p', { class: 'muted small' }, h('a', { href: '#/sign-in' }, t('account.back_to_signin'))))));
+  ctx.autofocus(email);
+}
+
 // The answer to a 422 sensitive_data: what was found where (never the text
 // itself) and the choice to send anyway or edit. fieldNames maps the API's
 // field names to the labels the user saw.

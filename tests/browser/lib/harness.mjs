@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -172,6 +173,22 @@ export async function startDeskd() {
   const d = new Deskd().setup();
   await d.start();
   return d;
+}
+
+// A started deskd and a browser for the tests of one file: started before
+// them, closed after them. The returned object holds both (env.deskd,
+// env.browser) once the tests run.
+export function useDeskdAndBrowser() {
+  const env = { deskd: null, browser: null };
+  before(async () => {
+    env.deskd = await startDeskd();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.deskd) await env.deskd.close();
+  });
+  return env;
 }
 
 export const CHROMIUM_ARGS = [

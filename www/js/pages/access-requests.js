@@ -8,7 +8,7 @@ import { append, h, replace } from '../dom.js';
 import { t, timeElement } from '../i18n.js';
 import { isStaff } from '../registry.js';
 import {
-  busy, clearErrors, EMAIL_RE, errorPanel, field, formError, loading, message, showApiError, showFieldErrors,
+  busy, clearErrors, emailError, errorPanel, field, formError, loading, message, showApiError, showFieldErrors,
 } from '../ui.js';
 
 const STATES = ['pending', 'approved', 'refused', 'all'];
@@ -30,8 +30,8 @@ function askForm(ctx, onDone) {
     const errors = [];
     if (!name.value.trim()) errors.push(['name', t('error.field.required')]);
     const address = email.value.trim();
-    if (!address) errors.push(['email', t('error.field.required')]);
-    else if (!EMAIL_RE.test(address)) errors.push(['email', t('signin.email_invalid')]);
+    const bad = emailError(address);
+    if (bad) errors.push(['email', bad]);
     if (errors.length) {
       showFieldErrors(form, errors);
       return;

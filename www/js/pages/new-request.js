@@ -4,6 +4,7 @@
 // service=...&sub=...), so Back works and every step can be bookmarked.
 
 import { post } from '../api.js';
+import { filePicker, uploadFiles } from '../attachments.js';
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 import { catalogue } from '../lookups.js';
@@ -153,6 +154,9 @@ function requestForm(ctx, { cat, rt, service, sub, user }) {
 
   const title = h('input', { type: 'text', maxlength: '200', autocomplete: 'off' });
   const description = h('textarea', { rows: '7' });
+  // sent after the ticket exists, onto its creation (docs/API.md, Attachments)
+  const picker = filePicker({ name: 'new' });
+  picker.dropOn(description);
   const parts = [formError()];
 
   if (staff) {
@@ -169,6 +173,7 @@ function requestForm(ctx, { cat, rt, service, sub, user }) {
   parts.push(
     field({ label: t('new.field.title'), control: title, name: 'title', required: true, hint: t('new.title_hint') }),
     field({ label: t('new.field.description'), control: description, name: 'description', required: true, hint: t('new.description_hint') }),
+    picker.el,
   );
 
   // the request type's own fields, impact and urgency among them
@@ -290,7 +295,13 @@ function requestForm(ctx, { cat, rt, service, sub, user }) {
       try {
         const data = await post('/tickets', body);
         const ref = data.ticket.ref;
-        setFlash('success', t('new.created', { ref }), { href: ticketHref(ref), text: t('new.open_it', { ref }) });
+        try {
+          await uploadFiles(ref, 1, picker.files());
+          setFlash('success', t('new.created', { ref }), { href: ticketHref(ref), text: t('new.open_it', { ref }) });
+        } catch (err) {
+          if (err.handled) return;
+          setFlash('error', t('files.failed_new', { ref, message: err.message }), { href: ticketHref(ref), text: t('new.open_it', { ref }) });
+        }
         ctx.navigate('#/');
       } catch (err) {
         if (err.code === 'sensitive_data') {

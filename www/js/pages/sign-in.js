@@ -8,7 +8,7 @@ import {
   currentUser, knownSignedOut, loadUser, setUser, takeFlash,
 } from '../session.js';
 import {
-  busy, checkbox, clearErrors, EMAIL_RE, field, formError, message, showApiError, showFieldErrors,
+  busy, checkbox, clearErrors, emailError, field, formError, message, showApiError, showFieldErrors,
 } from '../ui.js';
 
 function safeNext(value) {
@@ -60,8 +60,8 @@ export async function render(ctx) {
     e.preventDefault();
     const errors = [];
     const address = email.value.trim();
-    if (!address) errors.push(['email', t('error.field.required')]);
-    else if (!EMAIL_RE.test(address)) errors.push(['email', t('signin.email_invalid')]);
+    const bad = emailError(address);
+    if (bad) errors.push(['email', bad]);
     if (!password.value) errors.push(['password', t('error.field.required')]);
     if (errors.length) {
       showFieldErrors(form, errors);

@@ -14,6 +14,7 @@
 //   announce(text), navigate(hash)
 
 import { del, get, patch, post, ticketPath } from '../api.js';
+import { filePicker, uploadFiles } from '../attachments.js';
 import { h, icon } from '../dom.js';
 import { t, timeElement } from '../i18n.js';
 import { catalogue, labels as loadLabels } from '../lookups.js';
@@ -21,7 +22,7 @@ import { addTicketPanel, isStaff, ticketPanelsFor } from '../registry.js';
 import { actionsPanel } from '../ticket-actions.js';
 import { timeline } from '../timeline.js';
 import {
-  busy, checkbox, clearErrors, EMAIL_RE, errorPanel, field, focusField, formError, message, priorityBadge,
+  busy, checkedEmail, checkbox, clearErrors, errorPanel, field, focusField, formError, message, priorityBadge,
   priorityLabel, sensitivePrompt, showApiError, showFieldErrors, statusBadge,
 } from '../ui.js';
 
@@ -62,6 +63,8 @@ function commentPanel(ctx) {
   const text = h('textarea', { rows: '4' });
   const staff = isStaff(user);
   const internal = staff ? checkbox({ label: t('ticket.internal_note'), name: 'internal' }) : null;
+  // files go on the comment once it exists (docs/API.md, Attachments)
+  const picker = filePicker({ name: 'comment' });
   const form = h('form', { class: 'form', novalidate: true, 'data-form': 'comment' },
     formError(),
     field({
@@ -71,14 +74,31 @@ function commentPanel(ctx) {
       hint: ticket.status_category === 'resolved' || ticket.status === 'waiting_for_customer'
         ? t('ticket.comment_hint_reopens') : t('ticket.comment_hint'),
     }),
+    picker.el,
     internal ? internal.el : null,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, t('ticket.comment_submit'))));
+  picker.dropOn(text);
 
   async function send(body) {
     await busy(form, async () => {
       try {
         const data = await post(ticketPath(ticket.ref, '/comments'), body);
-        ctx.reload(data.ticket, { panel: 'comment', text: t('ticket.comment_added') });
+        const files = picker.files();
+        if (!files.length) {
+          ctx.reload(data.ticket, { panel: 'comment', text: t('ticket.comment_added') });
+          return;
+        }
+        const mine = (data.ticket.timeline || []).filter((e) => e.kind === 'comment' && e.actor_id === user.id);
+        const seq = mine.length ? mine[mine.length - 1].seq : 0;
+        let failed = null;
+        try {
+          await uploadFiles(ticket.ref, seq, files);
+        } catch (err) {
+          if (err.handled) return;
+          failed = err;
+        }
+        await ctx.reload(undefined, failed ? null : { panel: 'comment', text: t('ticket.comment_added') });
+        if (failed) ctx.panelMessage('comment', 'error', t('files.failed', { message: failed.message }));
       } catch (err) {
         if (err.code === 'sensitive_data' && !body.confirm_sensitive) {
           clearErrors(form);
@@ -231,11 +251,8 @@ function peoplePanel(ctx) {
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-secondary' }, t('ticket.share_add'))));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const address = email.value.trim();
-      if (!address || !EMAIL_RE.test(address)) {
-        showFieldErrors(form, [['email', address ? t('signin.email_invalid') : t('error.field.required')]]);
-        return;
-      }
+      const address = checkedEmail(form, email);
+      if (!address) return;
       await busy(form, async () => {
         try {
           const data = await post(ticketPath(ticket.ref, '/participants'), { email: address });
