@@ -112,6 +112,7 @@ static const struct opt options[] = {
 	BOOL("mail", "smtp_starttls", smtp_starttls),
 	STR("mail", "smtp_user", smtp_user),
 	STR("mail", "smtp_password", smtp_password),
+	STR("mail", "smtp_ca_file", smtp_ca_file),
 	NUM("mail", "max_attempts", mail_max_attempts, 1, 100),
 	NUM("mail", "retry_seconds", mail_retry_s, 1, 86400),
 	NUM("mail", "timeout_seconds", mail_timeout_s, 1, 3600),

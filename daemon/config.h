@@ -37,6 +37,7 @@ struct config {
 	bool smtp_starttls;      /* smtp://: refuse to send unless STARTTLS works */
 	char smtp_user[128];
 	char smtp_password[256];
+	char smtp_ca_file[1024]; /* trust these CAs for the server; "": the system's */
 	int mail_max_attempts;   /* then a message is given up and kept as failed */
 	int mail_retry_s;        /* first retry; each next one waits twice as long */
 	int mail_timeout_s;      /* one delivery, connect to end of data */

@@ -352,6 +352,9 @@ static int xfer_setup(struct smtp_client *c, struct smtp_xfer *x)
 	int bad = 0;
 	bad |= curl_easy_setopt(e, CURLOPT_URL, cfg->smtp_url);
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	/* a private CA (an internal relay); the server is always verified */
+	if (cfg->smtp_ca_file[0])
+		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, cfg->smtp_ca_file);
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM, c->from);
 	bad |= curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt);
 	bad |= curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);

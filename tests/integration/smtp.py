@@ -76,6 +76,7 @@ class _Handler:
         if isinstance(auth, AuthResult):
             auth = auth.auth_data
         got = Received(envelope.mail_from, envelope.rcpt_tos, envelope.content, auth)
+        got.tls = session.ssl is not None
         with self.s.lock:
             self.s.data_seen.append(got)
         # held: the test decides when (and whether) the reply goes out
@@ -89,8 +90,9 @@ class _Handler:
 
 
 class SmtpServer:
-    def __init__(self, port=None, user=None, password=None, start=True):
+    def __init__(self, port=None, user=None, password=None, start=True, tls_context=None):
         self.port = port or free_port()
+        self.tls_context = tls_context  # offers STARTTLS and requires it
         self.user = user
         self.password = password
         self.lock = threading.Lock()
@@ -116,6 +118,8 @@ class SmtpServer:
         if self.user:
             kw = dict(authenticator=self._authenticate, auth_required=True,
                       auth_require_tls=False)
+        if self.tls_context:
+            kw.update(tls_context=self.tls_context, require_starttls=True)
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port,
                                      ready_timeout=10, **kw)
         self.controller.start()

@@ -10,7 +10,9 @@ import json
 import os
 import re
 import signal
+import ssl
 import subprocess
+import tempfile
 import time
 
 from harness import (DESKCTL, FAST_CONFIG, Deskd, check_error, email_of, run, test, wait_for,
@@ -278,6 +280,43 @@ def starttls_required_but_not_offered_is_not_sent_in_clear():
             assert smtp.data_seen == []
         finally:
             d.close()
+
+
+def tls_server_files(tmp):
+    """A key and a self-signed certificate for 127.0.0.1 (the CA deskd is
+    told to trust) and a server-side TLS context using them."""
+    key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return cert, ctx
+
+
+@test
+def starttls_to_a_server_with_a_private_ca_is_verified_and_encrypted():
+    with tempfile.TemporaryDirectory() as tmp:
+        cert, ctx = tls_server_files(tmp)
+        with SmtpServer(tls_context=ctx) as smtp:
+            # trusting the server's CA: sent, and over TLS
+            d = world(config=FAST_CONFIG + smtp.config(smtp_starttls="true", smtp_ca_file=cert))
+            try:
+                new_ticket(d)
+                got = smtp.wait_for(1, rcpt=ALICE, timeout=30)[0]
+                assert got.tls, "the message came in clear"
+            finally:
+                d.close()
+            # not trusting it: the certificate is refused and nothing is sent
+            d = world(config=FAST_CONFIG + smtp.config(smtp_starttls="true"))
+            try:
+                new_ticket(d)
+                line = wait_logged(d, "mail_retry", rcpt_domain="acme.example")[0]
+                assert re.search(r"certificate|SSL|TLS", line, re.I), line
+                assert len(smtp.data_seen) == 1 and mail_list(d) != []
+            finally:
+                d.close()
 
 
 @test
