@@ -169,7 +169,8 @@ test('an access request asked by an org-customer and approved by support invites
     await screenshot(a.page, 'access-requests-staff');
     await row.locator('button[data-action="approve"]').click();
     await a.page.waitForSelector('.message-success:has-text("invited")');
-    assert.equal(await a.page.locator('li.access-request').count(), 0);
+    // the pending list is read again after the answer: it empties
+    await a.page.waitForFunction(() => document.querySelectorAll('li.access-request').length === 0);
     a.check();
   } finally {
     await a.close();
