@@ -80,6 +80,11 @@ int store_day_count(struct store_txn *txn, int64_t ms, bool closed);
  * reindex rebuilds the table from every ticket. */
 int store_closed_move(struct store_txn *txn, const struct ticket *old, const struct ticket *t);
 int store_closed_reindex(struct store_txn *txn);
+/* Calls fn for every stored ticket, decoded (with its id), in id order;
+ * the walk stops at the first non-zero return (store_tickets.c). fn may
+ * write other tables, not the tickets table. */
+typedef int (*store_decoded_ticket_fn)(struct store_txn *txn, const struct ticket *t, void *arg);
+int store_tickets_each_decoded(struct store_txn *txn, store_decoded_ticket_fn fn, void *arg);
 /* Deletes a ticket's record, timeline, and list, count and closed entries
  * (store_tickets.c); the SLA part is store_ticket_purge's. */
 int store_ticket_del(struct store_txn *txn, uint64_t id);

@@ -62,41 +62,18 @@ int store_closed_move(struct store_txn *txn, const struct ticket *old, const str
 	return rc;
 }
 
+static int closed_one(struct store_txn *txn, const struct ticket *t, void *arg)
+{
+	(void)arg;
+	return store_closed_move(txn, NULL, t);
+}
+
 int store_closed_reindex(struct store_txn *txn)
 {
-	MDB_cursor *c;
-	MDB_val k, v;
-	uint64_t id;
-	int rc, mrc;
-
-	mrc = mdb_drop(txn->txn, txn->s->dbi[DB_CLOSED], 0);
+	int mrc = mdb_drop(txn->txn, txn->s->dbi[DB_CLOSED], 0);
 	if (mrc)
 		return store_err(txn, mrc, "closed_reindex");
-	rc = store_cursor_open(txn, DB_TICKETS, &c);
-	if (rc)
-		return rc;
-	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
-	     mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		struct ticket t;
-
-		if (!key_id_parse(k.mv_data, k.mv_size, &id)) {
-			rc = DK_ERR_CORRUPT;
-			goto out;
-		}
-		rc = ticket_decode(v.mv_data, v.mv_size, &t);
-		if (rc)
-			goto out;
-		t.id = id;
-		rc = store_closed_move(txn, NULL, &t);
-		ticket_free(&t);
-		if (rc)
-			goto out;
-	}
-	if (mrc != MDB_NOTFOUND)
-		rc = store_err(txn, mrc, "closed_reindex");
-out:
-	mdb_cursor_close(c);
-	return rc;
+	return store_tickets_each_decoded(txn, closed_one, NULL);
 }
 
 int64_t store_retention_cutoff(int64_t now_ms, unsigned years)

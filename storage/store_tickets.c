@@ -354,23 +354,13 @@ int store_ticket_del(struct store_txn *txn, uint64_t id)
 	return rc;
 }
 
-int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
+int store_tickets_each_decoded(struct store_txn *txn, store_decoded_ticket_fn fn, void *arg)
 {
-	struct entries none = { 0 }, to;
 	MDB_cursor *c;
 	MDB_val k, v;
 	uint64_t id;
 	int rc, mrc;
 
-	if (n_tickets)
-		*n_tickets = 0;
-	mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_LIST], 0);
-	if (mrc == 0)
-		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_COUNTS], 0);
-	if (mrc == 0)
-		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_DAY_COUNTS], 0);
-	if (mrc)
-		return store_err(txn, mrc, "reindex");
 	rc = store_cursor_open(txn, DB_TICKETS, &c);
 	if (rc)
 		return rc;
@@ -385,23 +375,48 @@ int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
 		rc = ticket_decode(v.mv_data, v.mv_size, &t);
 		if (rc)
 			goto out;
-		rc = entries_build(&t, &to);
-		if (rc == 0)
-			rc = index_move(txn, id, &none, &to);
-		if (rc == 0)
-			rc = days_move(txn, NULL, &t);
-		free(to.e);
+		t.id = id;
+		rc = fn(txn, &t, arg);
 		ticket_free(&t);
 		if (rc)
 			goto out;
-		if (n_tickets)
-			(*n_tickets)++;
 	}
 	if (mrc != MDB_NOTFOUND)
-		rc = store_err(txn, mrc, "reindex");
+		rc = store_err(txn, mrc, "tickets_each");
 out:
 	mdb_cursor_close(c);
 	return rc;
+}
+
+static int reindex_one(struct store_txn *txn, const struct ticket *t, void *arg)
+{
+	uint64_t *n_tickets = arg;
+	struct entries none = { 0 }, to;
+	int rc = entries_build(t, &to);
+	if (rc == 0)
+		rc = index_move(txn, t->id, &none, &to);
+	if (rc == 0)
+		rc = days_move(txn, NULL, t);
+	free(to.e);
+	if (rc == 0 && n_tickets)
+		(*n_tickets)++;
+	return rc;
+}
+
+int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
+{
+	int mrc;
+
+	if (n_tickets)
+		*n_tickets = 0;
+	mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_LIST], 0);
+	if (mrc == 0)
+		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_COUNTS], 0);
+	if (mrc == 0)
+		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_DAY_COUNTS], 0);
+	if (mrc)
+		return store_err(txn, mrc, "reindex");
+	return store_tickets_each_decoded(txn, reindex_one, n_tickets);
 }
 
 int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_event *e)
