@@ -1,9 +1,12 @@
 #include "auth.h"
 
+#include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "credentials.h"
 #include "deskd.h"
 #include "dk_err.h"
 #include "http.h"
@@ -11,29 +14,6 @@
 #include "log.h"
 #include "secret.h"
 #include "store.h"
-
-/* Finds name=value in a Cookie header; copies value into out. */
-static bool cookie_value(const char *header, const char *name, char *out, size_t size)
-{
-	size_t nlen = strlen(name);
-	const char *p = header;
-	while (p && *p) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		const char *end = strchr(p, ';');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-			size_t vlen = len - nlen - 1;
-			if (vlen >= size)
-				return false;
-			memcpy(out, p + nlen + 1, vlen);
-			out[vlen] = '\0';
-			return true;
-		}
-		p = end;
-	}
-	return false;
-}
 
 bool auth_secret_shape_ok(const char *s)
 {
@@ -63,10 +43,9 @@ int auth_resolve(struct req *r)
 	bool by_cookie = false;
 
 	if (authz) {
-		if (strncasecmp(authz, "Bearer ", 7) || strlen(authz + 7) >= sizeof secret)
+		if (!credentials_bearer(authz, secret, sizeof secret))
 			return -1;
-		snprintf(secret, sizeof secret, "%s", authz + 7);
-	} else if (cookie && cookie_value(cookie, AUTH_COOKIE, secret, sizeof secret)) {
+	} else if (cookie && credentials_cookie(cookie, AUTH_COOKIE, secret, sizeof secret)) {
 		by_cookie = true;
 	} else {
 		return 0; /* nobody */
@@ -122,6 +101,25 @@ static int put_session(struct store_txn *txn, void *arg)
 	return store_session_put(txn, w->key, &w->s);
 }
 
+/* Whether the browser reached deskd over HTTPS, so that the cookie may say
+ * Secure: by configuration, or (auto) when a trusted proxy on this machine
+ * says so in X-Forwarded-Proto. */
+static bool cookie_secure(struct req *r)
+{
+	if (r->d->cfg.cookie_secure != COOKIE_SECURE_AUTO)
+		return r->d->cfg.cookie_secure == COOKIE_SECURE_YES;
+	struct evhttp_connection *c = evhttp_request_get_connection(r->er);
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+	if (!r->d->cfg.trust_proxy || !c)
+		return false;
+	evhttp_connection_get_peer(c, &addr, &port);
+	if (!addr || (strncmp(addr, "127.", 4) && strcmp(addr, "::1")))
+		return false;
+	const char *proto = http_header(r, "X-Forwarded-Proto");
+	return proto && !strcasecmp(proto, "https");
+}
+
 static void set_cookie(struct req *r, const char *value, long max_age)
 {
 	char cookie[256];
@@ -129,7 +127,7 @@ static void set_cookie(struct req *r, const char *value, long max_age)
 	if (max_age >= 0)
 		snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", AUTH_COOKIE,
-		 value, age, r->d->cfg.cookie_secure ? "; Secure" : "");
+		 value, age, cookie_secure(r) ? "; Secure" : "");
 	http_add_header(r, "Set-Cookie", cookie);
 }
 

@@ -17,6 +17,11 @@ void config_defaults(struct config *c)
 	c->max_header_bytes = 16 * 1024;
 	c->idle_timeout_s = 60;
 	c->backlog = 1024;
+	c->max_connections = 4096;
+	c->max_connections_per_address = 256;
+	c->header_timeout_s = 10;
+	c->body_timeout_s = 30;
+	c->body_min_rate = 8192;
 	/* About 110 ms a hash on our 2-core machines (p=16 would be ~700 ms). */
 	c->scrypt_n = 32768;
 	c->scrypt_r = 8;
@@ -25,7 +30,7 @@ void config_defaults(struct config *c)
 	c->hash_queue = 64;
 	c->session_hours = 12;
 	c->remember_days = 30;
-	c->cookie_secure = false;
+	c->cookie_secure = COOKIE_SECURE_AUTO;
 	snprintf(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
 	snprintf(c->mail_from, sizeof c->mail_from, "Service desk <support@deskd.example>");
 	c->mail_max_attempts = 10;
@@ -77,7 +82,7 @@ static int copy_str(char *dst, size_t size, const char *v)
 }
 
 /* One row per option keeps names, ranges and targets in one place. */
-enum opt_kind { OPT_STR, OPT_LONG, OPT_BOOL };
+enum opt_kind { OPT_STR, OPT_LONG, OPT_BOOL, OPT_AUTO };
 struct opt {
 	const char *section, *name;
 	enum opt_kind kind;
@@ -87,6 +92,8 @@ struct opt {
 #define STR(sec, n, f) { sec, n, OPT_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0 }
 #define NUM(sec, n, f, lo, hi) { sec, n, OPT_LONG, offsetof(struct config, f), sizeof(((struct config *)0)->f), lo, hi }
 #define BOOL(sec, n, f) { sec, n, OPT_BOOL, offsetof(struct config, f), sizeof(bool), 0, 0 }
+/* true, false or auto, into an int */
+#define AUTO(sec, n, f) { sec, n, OPT_AUTO, offsetof(struct config, f), sizeof(int), 0, 0 }
 static const struct opt options[] = {
 	STR("server", "listen", listen),
 	STR("server", "ticket_prefix", ticket_prefix),
@@ -96,6 +103,11 @@ static const struct opt options[] = {
 	NUM("server", "max_header_bytes", max_header_bytes, 1024, 1024 * 1024),
 	NUM("server", "idle_timeout", idle_timeout_s, 1, 3600),
 	NUM("server", "backlog", backlog, 16, 65535),
+	NUM("server", "max_connections", max_connections, 1, 1000000),
+	NUM("server", "max_connections_per_address", max_connections_per_address, 1, 1000000),
+	NUM("server", "header_timeout", header_timeout_s, 1, 3600),
+	NUM("server", "body_timeout", body_timeout_s, 1, 86400),
+	NUM("server", "body_min_rate", body_min_rate, 1, 1L << 30),
 	STR("server", "www_dir", www_dir),
 	BOOL("server", "trust_proxy", trust_proxy),
 	NUM("security", "scrypt_n", scrypt_n, 1024, 1L << 22),
@@ -105,7 +117,7 @@ static const struct opt options[] = {
 	NUM("security", "hash_queue", hash_queue, 1, 100000),
 	NUM("security", "session_hours", session_hours, 1, 24 * 365),
 	NUM("security", "remember_days", remember_days, 1, 3650),
-	BOOL("security", "cookie_secure", cookie_secure),
+	AUTO("security", "cookie_secure", cookie_secure),
 	STR("mail", "base_url", base_url),
 	STR("mail", "from", mail_from),
 	STR("mail", "smtp_url", smtp_url),
@@ -121,6 +133,7 @@ static const struct opt options[] = {
 	NUM("accounts", "link_hours", link_hours, 1, 24 * 30),
 	NUM("accounts", "mail_per_hour", mail_per_hour, 1, 1000),
 	NUM("data", "retention_years", retention_years, 0, 100),
+	NUM("data", "map_size_max_mib", map_size_max_mib, 1, 1L << 20),
 };
 
 static void store_long(void *p, size_t size, long n)
@@ -154,6 +167,15 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		case OPT_BOOL:
 			rc = parse_bool(value, (bool *)field);
 			break;
+		case OPT_AUTO: {
+			bool b;
+			if (!strcmp(value, "auto")) {
+				*(int *)field = COOKIE_SECURE_AUTO;
+			} else if ((rc = parse_bool(value, &b)) == 0) {
+				*(int *)field = b ? COOKIE_SECURE_YES : COOKIE_SECURE_NO;
+			}
+			break;
+		}
 		}
 		if (rc && !st->failed) {
 			snprintf(st->err, st->err_size, "[%s] %s: invalid value \"%s\"", section, name, value);

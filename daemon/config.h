@@ -19,6 +19,11 @@ struct config {
 	size_t max_header_bytes;
 	int idle_timeout_s;      /* idle keep-alive and slow requests */
 	int backlog;
+	int max_connections;     /* open at once, in all (conn_limit.c) */
+	int max_connections_per_address; /* open at once from one client address */
+	int header_timeout_s;    /* a request head must arrive within this */
+	int body_timeout_s;      /* a body within this, plus 1 s per body_min_rate bytes */
+	int body_min_rate;       /* bytes per second that earn a slow body more time */
 	char www_dir[1024];      /* the portal's static files; "": API only */
 	/* passwords: scrypt cost, stored in every hash */
 	uint32_t scrypt_n;
@@ -28,7 +33,7 @@ struct config {
 	int hash_queue;          /* waiting hash jobs before 503 */
 	int session_hours;       /* browser session lifetime */
 	int remember_days;       /* "remember me" lifetime */
-	bool cookie_secure;      /* set when deskd is served over TLS */
+	int cookie_secure;       /* COOKIE_SECURE_*: when the session cookie says Secure */
 	bool trust_proxy;        /* a loopback peer's X-Forwarded-For names the client */
 	/* [mail]: the outbox and its delivery (docs/CONFIGURATION.md) */
 	char base_url[256];      /* the portal as users reach it, for links in mail */
@@ -48,7 +53,12 @@ struct config {
 	int mail_per_hour;       /* account mails to one address per hour */
 	/* [data] */
 	int retention_years;     /* closed tickets are purged after this; 0: kept */
+	long map_size_max_mib;   /* the database grows no further; 0: the store's ceiling */
 };
+
+/* [security] cookie_secure: always, never, or when the request came over
+ * HTTPS through a trusted proxy (X-Forwarded-Proto: https). */
+enum { COOKIE_SECURE_NO = 0, COOKIE_SECURE_YES = 1, COOKIE_SECURE_AUTO = 2 };
 
 void config_defaults(struct config *c);
 /* Reads an INI file over the current values. 0, or -1 with a sentence in err

@@ -15,6 +15,7 @@ struct event_base;
 struct event;
 struct evhttp;
 struct evconnlistener;
+struct conn_limit;
 struct store;
 struct hashpool;
 struct sla_engine;
@@ -29,6 +30,7 @@ struct deskd {
 	struct event_base *base;
 	struct evhttp *http;
 	struct evconnlistener *listener;
+	struct conn_limit *conns;    /* connection limits, slow-client deadlines */
 	struct store *store;
 	struct hashpool *pool;
 	struct docs docs;            /* workflow and catalogue in use */
@@ -46,6 +48,8 @@ struct deskd {
 	const char *clock_file;      /* --clock-file: tests drive "now"; NULL: real time */
 	int64_t clock_ms;            /* "now" read from clock_file */
 	unsigned inflight;           /* requests accepted and not yet answered */
+	struct req *held, **held_tail; /* replies waiting for the batch's commit */
+	struct group_commit *group;  /* commits each loop turn's writes together */
 	bool stopping;
 	char bound[128];             /* the address actually listened on */
 };

@@ -9,6 +9,7 @@
  * file on an internal note is internal.
  */
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <stdio.h>
@@ -197,6 +198,131 @@ static void not_found(struct req *r)
 	http_reply_error(r, 404, "not_found", "no such attachment", NULL);
 }
 
+/* A file of up to this many chunks goes out as one reply; a larger one
+ * is streamed, DOWNLOAD_BATCH chunks per read transaction, one batch in
+ * flight, so memory stays at a batch whatever the file's size and no
+ * transaction is held while a slow client reads. */
+#define DOWNLOAD_WHOLE_CHUNKS 4
+#define DOWNLOAD_BATCH 4
+
+/* Appends chunks [from, to) of attachment aid to out. */
+static int read_chunks(struct store_txn *txn, uint64_t aid, uint32_t from, uint32_t to,
+		       struct evbuffer *out)
+{
+	int rc = 0;
+	for (uint32_t i = from; rc == 0 && i < to; i++) {
+		const void *data;
+		size_t len;
+		rc = store_blob_get(txn, aid, i, &data, &len);
+		if (rc == DK_ERR_NOTFOUND)
+			rc = DK_ERR_CORRUPT; /* the description promised it */
+		if (rc == 0 && evbuffer_add(out, data, len))
+			rc = DK_ERR_NOMEM;
+	}
+	return rc;
+}
+
+struct download {
+	struct req *r;
+	uint64_t ticket_id, id;
+	uint64_t size, sent;
+	uint32_t next, chunks;
+	struct evbuffer *out;
+	bool scheduled, gone;
+};
+
+static void download_free(struct download *dl)
+{
+	if (dl->out)
+		evbuffer_free(dl->out);
+	free(dl);
+}
+
+/* The next batch, read afresh: a file deleted meanwhile (a purge) ends
+ * the download cut short rather than with bytes of nothing. */
+static int download_batch(struct download *dl)
+{
+	struct store_txn *txn;
+	struct attachment a;
+	uint32_t to = dl->next + DOWNLOAD_BATCH < dl->chunks ? dl->next + DOWNLOAD_BATCH : dl->chunks;
+	/* bytes go out as they are read: only what is committed */
+	int rc = store_txn_begin_committed(dl->r->d->store, &txn);
+	if (rc)
+		return rc;
+	rc = store_attachment_get(txn, dl->ticket_id, dl->id, &a);
+	if (rc == 0 && a.size != dl->size)
+		rc = DK_ERR_CORRUPT;
+	if (rc == 0)
+		rc = read_chunks(txn, dl->id, dl->next, to, dl->out);
+	store_txn_abort(txn);
+	if (rc == 0) {
+		dl->sent += evbuffer_get_length(dl->out);
+		dl->next = to;
+		if (dl->sent > dl->size || (to == dl->chunks && dl->sent != dl->size))
+			rc = DK_ERR_CORRUPT;
+	}
+	return rc;
+}
+
+static void download_step(evutil_socket_t fd, short what, void *arg)
+{
+	struct download *dl = arg;
+	(void)fd;
+	(void)what;
+	dl->scheduled = false;
+	if (dl->gone || dl->next == dl->chunks) {
+		http_stream_end(dl->r);
+		download_free(dl);
+		return;
+	}
+	int rc = download_batch(dl);
+	if (rc) {
+		log_error("download_failed", "path", dl->r->path, "err", dk_strerror(rc), NULL);
+		http_stream_abort(dl->r);
+		download_free(dl);
+		return;
+	}
+	http_stream_write(dl->r, dl->out); /* on_drained goes on */
+}
+
+static void download_schedule(void *arg)
+{
+	struct download *dl = arg;
+	if (dl->scheduled)
+		return;
+	dl->scheduled = true;
+	if (event_base_once(dl->r->d->base, -1, EV_TIMEOUT, download_step, dl, NULL)) {
+		dl->scheduled = false;
+		log_error("download_schedule_failed", "path", dl->r->path, NULL);
+	}
+}
+
+static void download_gone(void *arg)
+{
+	struct download *dl = arg;
+	dl->gone = true;
+	download_schedule(dl);
+}
+
+/* Starts streaming a large file after its headers are set. */
+static void download_stream(struct req *r, uint64_t tid, const struct attachment *a)
+{
+	struct download *dl = calloc(1, sizeof *dl);
+	if (!dl || !(dl->out = evbuffer_new())) {
+		free(dl);
+		http_reply_dk_error(r, DK_ERR_NOMEM);
+		return;
+	}
+	*dl = (struct download){ .r = r, .ticket_id = tid, .id = a->id, .size = a->size,
+				 .chunks = attachment_chunks(a->size), .out = dl->out };
+	if (http_stream_open(r, download_schedule, download_gone, dl)) {
+		download_free(dl);
+		return;
+	}
+	http_stream_head(r, 200);
+	download_schedule(dl);
+}
+
 void h_attachment_get(struct req *r)
 {
 	uint64_t tid;
@@ -236,22 +362,15 @@ void h_attachment_get(struct req *r)
 	/* an internal note's file is as unknown to a customer as no file */
 	if (rc == 0 && a.internal && !role_is_staff(r->who.role))
 		rc = DK_ERR_NOTFOUND;
-	/* one reply: at the default limit of 10 MB the copy is brief, and
-	 * the read transaction ends before the bytes go out */
-	if (rc == 0 && !(buf = evbuffer_new()))
-		rc = DK_ERR_NOMEM;
 	uint32_t chunks = rc == 0 ? attachment_chunks(a.size) : 0;
-	for (uint32_t i = 0; rc == 0 && i < chunks; i++) {
-		const void *data;
-		size_t len;
-		rc = store_blob_get(txn, aid, i, &data, &len);
-		if (rc == DK_ERR_NOTFOUND)
-			rc = DK_ERR_CORRUPT; /* the description promised it */
-		if (rc == 0 && evbuffer_add(buf, data, len))
-			rc = DK_ERR_NOMEM;
-	}
+	/* a small file (or a HEAD, which streams cannot answer) is one reply */
+	bool whole = chunks <= DOWNLOAD_WHOLE_CHUNKS || r->head;
+	if (rc == 0 && whole && !(buf = evbuffer_new()))
+		rc = DK_ERR_NOMEM;
+	if (rc == 0 && whole)
+		rc = read_chunks(txn, aid, 0, chunks, buf);
 	store_txn_abort(txn);
-	if (rc == 0 && evbuffer_get_length(buf) != a.size)
+	if (rc == 0 && whole && evbuffer_get_length(buf) != a.size)
 		rc = DK_ERR_CORRUPT;
 	if (rc) {
 		if (buf)
@@ -267,12 +386,16 @@ void h_attachment_get(struct req *r)
 	bool show = want_inline && attachment_type_inline(a.sniffed_type);
 	char *cd = disposition(show ? "inline" : "attachment", a.name);
 	if (!cd) {
-		evbuffer_free(buf);
+		if (buf)
+			evbuffer_free(buf);
 		http_reply_dk_error(r, DK_ERR_NOMEM);
 		return;
 	}
 	http_add_header(r, "Content-Type", show ? a.sniffed_type : "application/octet-stream");
 	http_add_header(r, "Content-Disposition", cd);
 	free(cd);
-	http_reply_buffer(r, 200, buf);
+	if (whole)
+		http_reply_buffer(r, 200, buf);
+	else
+		download_stream(r, tid, &a);
 }

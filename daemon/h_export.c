@@ -107,6 +107,7 @@ static void on_gone(void *arg)
 
 static void export_free(struct export *ex)
 {
+	ticket_query_release(&ex->q);
 	sheet_free(ex->sheet);
 	if (ex->out)
 		evbuffer_free(ex->out);
@@ -176,7 +177,8 @@ static int row_fn(struct store_txn *txn, const struct ticket *t, void *arg)
 static int read_batch(struct export *ex)
 {
 	struct store_txn *txn;
-	int rc = store_txn_begin(ex->r->d->store, false, &txn);
+	/* rows go out as they are read: only what is committed */
+	int rc = store_txn_begin_committed(ex->r->d->store, &txn);
 	if (rc)
 		return rc;
 	struct ticket_walk w = { .limit = EXPORT_BATCH, .scan_max = EXPORT_SCAN_MAX };
@@ -355,6 +357,7 @@ void h_tickets_export(struct req *r)
 	ex->walking = true;
 	if (ticket_query_parse(r, TICKET_QUERY_EXPORT, &ex->q, &ex->src) ||
 	    parse_format(r, &ex->format)) {
+		ticket_query_release(&ex->q);
 		free(ex);
 		return;
 	}
@@ -364,6 +367,7 @@ void h_tickets_export(struct req *r)
 		/* the head a GET would get, without making the file */
 		http_add_header(r, "Content-Type", sheet_format_mime(ex->format));
 		http_reply_buffer(r, 200, NULL);
+		ticket_query_release(&ex->q);
 		free(ex);
 		return;
 	}

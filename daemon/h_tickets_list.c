@@ -1,8 +1,9 @@
 /*
  * GET /api/v1/tickets: the caller's tickets, newest or oldest first (for
- * support also due soonest), with the view's counts; filtered by status
- * and priority, and for support by organisation, assignee and breach (the
- * agents' queue).
+ * support also due soonest), with the view's counts; filtered by statuses,
+ * priorities, type, service and days created or closed, for support and
+ * org-customers by requester, and for support by organisation, assignee
+ * and breach (the agents' queue).
  *
  * The filters, the index walked and the walk itself are ticket_query.c's,
  * shared with the export. A page is filled by one walk of at most
@@ -72,23 +73,28 @@ static int add_count(char dim, const char *value, uint64_t count, void *arg)
 }
 
 /* How many tickets match, read from the counts the index keeps when they
- * tell it exactly (one of status and priority at most, no org filter on
- * top of the assignee's list). */
+ * tell it exactly: statuses or priorities (a set of either adds up, each
+ * ticket having one of each), not both, no org filter on top of the
+ * assignee's list. */
 struct matched {
 	const struct ticket_query *q;
-	char priority[4];
 	uint64_t total, by_status, by_priority;
 };
 
 static int add_matched(char dim, const char *value, uint64_t count, void *arg)
 {
 	struct matched *m = arg;
+	const struct ticket_query *q = m->q;
 	if (dim == 'p') {
+		uint8_t p = priority_parse(value);
 		m->total += count;
-		if (!strcmp(value, m->priority))
-			m->by_priority = count;
-	} else if (dim == 's' && !strcmp(value, m->q->status)) {
-		m->by_status = count;
+		if (p && (q->priorities & (1u << p)))
+			m->by_priority += count;
+	} else if (dim == 's') {
+		/* the set holds each status once */
+		for (size_t i = 0; i < q->n_status; i++)
+			if (!strcmp(value, q->status[i]))
+				m->by_status += count;
 	}
 	return 0;
 }
@@ -100,12 +106,13 @@ static int matched_json(struct page *p, json_t **out)
 	int rc;
 
 	*out = json_null();
-	/* no index counts breaches or the due order: unknown then, as for
-	 * two filters */
-	if ((q->status[0] && q->priority) || p->src->check_org || q->breached || q->due)
+	/* no index counts breaches, the due order, types, services,
+	 * requesters, days or search matches: unknown then, as for two
+	 * filters */
+	if ((q->n_status && q->priorities) || p->src->check_org || q->breached || q->due ||
+	    q->type[0] || q->service[0] || q->by_requester || q->created_from || q->created_to ||
+	    q->by_closed || q->found)
 		return 0;
-	if (q->priority)
-		snprintf(m.priority, sizeof m.priority, "%s", priority_name(q->priority));
 	if (p->src->customer)
 		rc = store_ticket_counts_customer(p->txn, p->r->who.user_id, p->r->who.org_id,
 						  q->bucket, add_matched, &m);
@@ -114,8 +121,8 @@ static int matched_json(struct page *p, json_t **out)
 					 add_matched, &m);
 	if (rc)
 		return rc;
-	*out = json_integer((json_int_t)(q->status[0] ? m.by_status
-					 : q->priority ? m.by_priority : m.total));
+	*out = json_integer((json_int_t)(q->n_status ? m.by_status
+					 : q->priorities ? m.by_priority : m.total));
 	return 0;
 }
 
@@ -130,6 +137,7 @@ void h_tickets_list(struct req *r)
 	json_t *counts = NULL, *matched = NULL;
 	int rc = store_txn_begin(r->d->store, false, &txn);
 	if (rc) {
+		ticket_query_release(&q);
 		http_reply_dk_error(r, rc);
 		return;
 	}
@@ -159,12 +167,14 @@ void h_tickets_list(struct req *r)
 
 	char cursor[48];
 	bool more = ticket_query_advance(&q, &w, cursor, sizeof cursor);
+	ticket_query_release(&q);
 	http_reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "view", q.view, "tickets",
 					  p.tickets, "counts", counts, "matched", matched,
 					  "next_cursor", more ? json_string(cursor) : json_null()));
 	return;
 fail:
 	store_txn_abort(txn);
+	ticket_query_release(&q);
 	json_decref(p.tickets);
 	json_decref(counts);
 	json_decref(matched);

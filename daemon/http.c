@@ -8,6 +8,7 @@
 #include <event2/listener.h>
 #include <msgpack.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "conn_limit.h"
 #include "deskd.h"
 #include "dk_err.h"
 #include "h_static.h"
@@ -22,6 +24,7 @@
 #include "mail_inbound.h"
 #include "metrics.h"
 #include "router.h"
+#include "store.h"
 
 static int64_t now_us(void)
 {
@@ -96,6 +99,22 @@ static void access_log(struct req *r, size_t bytes)
 
 static void stream_release(struct req *r);
 
+/* Sends the answer prepared by send_reply and frees r unless the entry
+ * still holds it. */
+static void reply_out(struct req *r, struct evbuffer *buf, size_t bytes)
+{
+	evhttp_send_reply(r->er, r->status, NULL, buf);
+	if (buf)
+		evbuffer_free(buf);
+	access_log(r, bytes);
+	metrics_request(r->d->metrics, r->route, r->page, r->status, now_us() - r->start_us);
+	struct deskd *d = r->d;
+	if (r->async || r->held) {
+		req_free(r);
+		deskd_request_done(d);
+	}
+}
+
 /* Sends buf as the answer and releases what the request holds. */
 static void send_reply(struct req *r, int status, struct evbuffer *buf)
 {
@@ -118,15 +137,40 @@ static void send_reply(struct req *r, int status, struct evbuffer *buf)
 		buf = NULL;
 		bytes = 0;
 	}
-	evhttp_send_reply(r->er, status, NULL, buf);
-	if (buf)
-		evbuffer_free(buf);
-	access_log(r, bytes);
-	metrics_request(r->d->metrics, r->route, r->page, status, now_us() - r->start_us);
 	struct deskd *d = r->d;
-	if (r->async) {
-		req_free(r);
-		deskd_request_done(d);
+	if (store_batch_open(d->store)) {
+		/* what it says may rest on writes not yet durable */
+		r->held = true;
+		r->held_body = buf;
+		r->held_bytes = bytes;
+		r->held_next = NULL;
+		if (!d->held_tail)
+			d->held_tail = &d->held;
+		*d->held_tail = r;
+		d->held_tail = &r->held_next;
+		return;
+	}
+	reply_out(r, buf, bytes);
+}
+
+void http_release_held(struct deskd *d, int rc)
+{
+	struct req *r = d->held;
+	d->held = NULL;
+	d->held_tail = &d->held;
+	while (r) {
+		struct req *next = r->held_next;
+		if (rc == 0) {
+			reply_out(r, r->held_body, r->held_bytes);
+		} else {
+			/* say that it failed instead, with nothing of the old answer */
+			if (r->held_body)
+				evbuffer_free(r->held_body);
+			evhttp_clear_headers(evhttp_request_get_output_headers(r->er));
+			r->replied = false;
+			http_reply_dk_error(r, rc); /* no batch is open: goes out now */
+		}
+		r = next;
 	}
 }
 
@@ -284,7 +328,7 @@ struct http_stream {
 static void stream_closed(struct evhttp_connection *c, void *arg)
 {
 	struct req *r = arg;
-	metrics_on_close(c, r->d->metrics);
+	conn_limit_closed(c, r->d->conns);
 	r->stream->conn = NULL;
 	r->stream->gone(r->stream->arg);
 }
@@ -301,7 +345,7 @@ static void stream_written(struct evhttp_connection *c, void *arg)
 static void stream_release(struct req *r)
 {
 	if (r->stream && r->stream->conn)
-		evhttp_connection_set_closecb(r->stream->conn, metrics_on_close, r->d->metrics);
+		evhttp_connection_set_closecb(r->stream->conn, conn_limit_closed, r->d->conns);
 	free(r->stream);
 	r->stream = NULL;
 }
@@ -372,7 +416,7 @@ void http_stream_abort(struct req *r)
 	r->stream = NULL;
 	if (c) {
 		/* freeing the connection frees the request it is answering */
-		metrics_on_close(c, r->d->metrics);
+		conn_limit_closed(c, r->d->conns);
 		evhttp_connection_set_closecb(c, NULL, NULL);
 		evhttp_connection_free(c);
 	} else {
@@ -515,6 +559,8 @@ static void on_request(struct evhttp_request *er, void *arg)
 	r->start_us = now_us();
 	peer_of(d, er, r->peer, sizeof r->peer);
 	metrics_connection(d->metrics, evhttp_request_get_connection(er));
+	/* after metrics_connection: the close callback is conn_limit's */
+	conn_limit_dispatched(d->conns, evhttp_request_get_connection(er));
 	d->inflight++;
 
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(er);
@@ -577,10 +623,13 @@ static void on_request(struct evhttp_request *er, void *arg)
 		goto done;
 	}
 	docs_refresh(&d->docs, d->store);
+	/* a handler's writes share the turn's commit (group_commit.c) */
+	store_batch_join(d->store, true);
 	r->route->handler(r);
+	store_batch_join(d->store, false);
 done:
-	if (r->async && !r->replied)
-		return; /* a callback answers and frees it */
+	if ((r->async && !r->replied) || r->held)
+		return; /* a callback answers and frees it, or the commit sends it */
 	if (!r->replied)
 		http_reply_error(r, 500, "internal", "no answer", NULL);
 	req_free(r);
@@ -620,6 +669,9 @@ int http_start(struct deskd *d)
 	d->http = evhttp_new(d->base);
 	if (!d->http)
 		return -1;
+	d->conns = conn_limit_new(d->base, &d->cfg, d->metrics, d->http);
+	if (!d->conns)
+		return -1;
 	evhttp_set_gencb(d->http, on_request, d);
 	/* The transport cap sits above the JSON limit so that a body a little
 	 * too large still reaches us and gets a JSON 413; larger ones are cut
@@ -652,6 +704,15 @@ int http_start(struct deskd *d)
 			  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()), NULL);
 		return -1;
 	}
+	/* Replies leave as soon as they are written: with Nagle's algorithm
+	 * the tail of an answer over one write (16 KiB) would wait for the
+	 * client's delayed acknowledgement, some 40 ms. Accepted sockets
+	 * inherit the option. */
+	int one = 1;
+	if (setsockopt(evconnlistener_get_fd(d->listener), IPPROTO_TCP, TCP_NODELAY, &one,
+		       sizeof one))
+		log_error("tcp_nodelay_failed", "reason",
+			  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()), NULL);
 	if (!evhttp_bind_listener(d->http, d->listener))
 		return -1;
 

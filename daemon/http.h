@@ -44,9 +44,20 @@ struct req {
 
 	bool replied;
 	bool async;          /* answered later, from a callback */
+	/* the reply waits for the open batch's commit (group commit) */
+	bool held;
+	struct evbuffer *held_body;
+	size_t held_bytes;
+	struct req *held_next;
 	struct http_stream *stream; /* a streaming reply under way (http_stream_open) */
 	int status;
 };
+
+/* Group commit (daemon/group_commit.c): while the store has a batch open,
+ * replies are held; when the batch has committed they are sent, or, when
+ * the commit failed (rc), each becomes the error rc stands for, since what
+ * it reported was not saved. */
+void http_release_held(struct deskd *d, int rc);
 
 /* Installs the request entry on d->http and binds d->cfg.listen. 0 or -1. */
 int http_start(struct deskd *d);

@@ -58,6 +58,9 @@ struct mailer {
 	int tmp_fd, new_fd;     /* DATA/maildir/tmp and new */
 	struct mail_job *jobs;
 	size_t n_jobs, busy;
+	/* the open batch holds messages or delivery results: the outbox as
+	 * committed is not the outbox yet, so pumping waits for the commit */
+	bool after_commit;
 };
 
 static int64_t real_now_ms(void)
@@ -102,9 +105,15 @@ int mail_enqueue(struct deskd *d, struct store_txn *txn, const char *rcpt, const
 	msg.data = data;
 	msg.len = len;
 	rc = store_outbox_put(txn, now, &msg);
-	/* fires after the caller's commit; finds nothing if it was abandoned */
-	if (rc == 0 && d && d->mailer)
-		wake(d->mailer, now);
+	/* in a batch, the commit wakes the mailer (mailer_committed); else
+	 * this fires after the caller's commit, finding nothing if it was
+	 * abandoned */
+	if (rc == 0 && d && d->mailer) {
+		if (store_batch_open(d->store))
+			d->mailer->after_commit = true;
+		else
+			wake(d->mailer, now);
+	}
 	return rc;
 }
 
@@ -454,7 +463,12 @@ static void pump(struct mailer *m)
 		timer_arm(m, m->hold_until_ms);
 		return;
 	}
-	int rc = store_txn_begin(m->d->store, false, &txn);
+	if (store_batch_open(m->d->store)) {
+		m->after_commit = true;
+		return;
+	}
+	/* only what is committed goes out: a batch still open may be lost */
+	int rc = store_txn_begin_committed(m->d->store, &txn);
 	if (rc == 0) {
 		rc = store_outbox_walk(txn, NULL, pick_fn, &p);
 		store_txn_abort(txn);
@@ -490,6 +504,17 @@ static void pump(struct mailer *m)
 		timer_arm(m, p.next_ms);
 	else
 		timer_arm(m, p.now + RECHECK_MS);
+}
+
+void mailer_committed(struct mailer *m, bool ok)
+{
+	if (!m || !m->after_commit)
+		return;
+	m->after_commit = false;
+	/* a lost batch took its messages with it; the results of deliveries
+	 * it held are not recorded, so those are tried again */
+	(void)ok;
+	wake(m, real_now_ms());
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)

@@ -10,6 +10,7 @@
 #ifndef DESKD_MAIL_H
 #define DESKD_MAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,8 @@ int mail_enqueue(struct deskd *d, struct store_txn *txn, const char *rcpt, const
 int mailer_new(struct deskd *d, struct mailer **out);
 int mailer_start(struct mailer *m);
 void mailer_free(struct mailer *m);
+/* The batch the outbox was written in has committed (ok) or was lost:
+ * messages queued in it are now there to deliver (group_commit.c). */
+void mailer_committed(struct mailer *m, bool ok);
 
 #endif

@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "conn_limit.h"
 #include "deskd.h"
 #include "dk_err.h"
 #include "h_static.h"
+#include "group_commit.h"
 #include "hashpool.h"
 #include "http.h"
 #include "log.h"
@@ -237,6 +239,7 @@ int main(int argc, char **argv)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	struct store_opts so = { .exclusive = true };
+	so.map_size_max = (size_t)d.cfg.map_size_max_mib << 20; /* 0: the store's ceiling */
 	int rc = store_open(d.data_dir, &so, &d.store, err, sizeof err);
 	if (rc) {
 		log_error("cannot_open_data", "dir", d.data_dir, "reason", err, NULL);
@@ -275,13 +278,18 @@ int main(int argc, char **argv)
 	if (retention_new(&d, &d.retention))
 		goto out;
 	retention_start(d.retention);
+	/* from here on each loop turn's writes commit together */
+	if (group_commit_start(&d))
+		goto out;
 	log_info("started", "data", d.data_dir, "version", "0.1.0", NULL);
 	event_base_dispatch(d.base);
 	status = 0;
 	log_info("stopped", NULL);
 out:
+	group_commit_stop(&d);
 	if (d.http)
 		evhttp_free(d.http);
+	conn_limit_free(d.conns);
 	hashpool_free(d.pool);
 	/* after evhttp_free: closing connections still report to it */
 	metrics_free(d.metrics);

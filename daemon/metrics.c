@@ -44,6 +44,8 @@ static const char *counter_name[METRIC_COUNTERS] = {
 	[METRIC_MAIL_SENT] = "deskd_mail_sent_total",
 	[METRIC_MAIL_RETRIED] = "deskd_mail_retries_total",
 	[METRIC_MAIL_FAILED] = "deskd_mail_failed_total",
+	[METRIC_COMMITS] = "deskd_store_commits_total",
+	[METRIC_COMMITTED_WRITES] = "deskd_store_committed_writes_total",
 };
 static const char *counter_help[METRIC_COUNTERS] = {
 	[METRIC_SLA_WARNINGS] = "SLA targets that reached their warning share",
@@ -52,6 +54,8 @@ static const char *counter_help[METRIC_COUNTERS] = {
 	[METRIC_MAIL_SENT] = "Messages delivered (SMTP or maildir)",
 	[METRIC_MAIL_RETRIED] = "Deliveries that failed for now and wait for a retry",
 	[METRIC_MAIL_FAILED] = "Messages given up on",
+	[METRIC_COMMITS] = "Durable commits (each one fsync), each holding the writes of a loop turn",
+	[METRIC_COMMITTED_WRITES] = "Writes (a request's or a timer's change each) in those commits",
 };
 
 int metrics_new(struct metrics **out)
@@ -110,8 +114,13 @@ void metrics_request(struct metrics *m, const struct route *route, bool page, in
 
 void metrics_count(struct metrics *m, enum metric_counter c)
 {
+	metrics_add(m, c, 1);
+}
+
+void metrics_add(struct metrics *m, enum metric_counter c, uint64_t n)
+{
 	if (m && c < METRIC_COUNTERS)
-		m->counter[c]++;
+		m->counter[c] += n;
 }
 
 static size_t conn_slot(const struct metrics *m, const struct evhttp_connection *c)

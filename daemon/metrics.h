@@ -22,6 +22,8 @@ enum metric_counter {
 	METRIC_MAIL_SENT,
 	METRIC_MAIL_RETRIED,
 	METRIC_MAIL_FAILED,
+	METRIC_COMMITS,
+	METRIC_COMMITTED_WRITES,
 	METRIC_COUNTERS
 };
 
@@ -33,6 +35,7 @@ void metrics_free(struct metrics *m);
 void metrics_request(struct metrics *m, const struct route *route, bool page, int status,
 		     int64_t took_us);
 void metrics_count(struct metrics *m, enum metric_counter c);
+void metrics_add(struct metrics *m, enum metric_counter c, uint64_t n);
 /* Notes a connection that sent a request; it is counted until it closes. */
 void metrics_connection(struct metrics *m, struct evhttp_connection *c);
 /* The close callback metrics_connection installs (arg: the metrics), for a

@@ -1,6 +1,7 @@
 #include "sheet.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -29,6 +30,21 @@ struct sheet {
 };
 
 static int open_finished(struct sheet *s, int *fd);
+
+/* Frees a workbook that is not written out (another process writes it, or
+ * the export stopped). libxlsxwriter closes the worksheet's row file only
+ * when it writes the workbook, so it is closed here: each such workbook
+ * would otherwise keep a descriptor (and its buffer) until deskd exits. */
+static void workbook_discard(struct sheet *s)
+{
+	if (s->ws && s->ws->optimize_tmpfile) {
+		fclose(s->ws->optimize_tmpfile);
+		s->ws->optimize_tmpfile = NULL;
+	}
+	lxw_workbook_free(s->wb);
+	s->wb = NULL;
+	s->ws = NULL;
+}
 
 int sheet_format_parse(const char *s, enum sheet_format *out)
 {
@@ -137,6 +153,23 @@ static void time_text(int64_t ms, char buf[32])
 	strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* Whole numbers without decimals, others with two. Converting a double
+ * outside long long's range is undefined, so only a double that holds a
+ * whole number exactly (below 2^53) goes through the integer form; an
+ * infinity or NaN, which no spreadsheet reads, is left out. */
+static void number_text(double v, char buf[40])
+{
+	double mag = v < 0 ? -v : v;
+	if (!isfinite(v))
+		buf[0] = '\0';
+	else if (mag < 9007199254740992.0 && v == (double)(long long)v)
+		snprintf(buf, 40, "%lld", (long long)v);
+	else if (mag < 1e15)
+		snprintf(buf, 40, "%.2f", v);
+	else
+		snprintf(buf, 40, "%.17g", v);
+}
+
 static int csv_row(struct sheet *s, const struct sheet_cell *cells, size_t n)
 {
 	int rc = 0;
@@ -149,10 +182,7 @@ static int csv_row(struct sheet *s, const struct sheet_cell *cells, size_t n)
 			rc |= csv_field(&s->csv, cells[i].text);
 			break;
 		case CELL_NUMBER:
-			if (cells[i].number == (double)(long long)cells[i].number)
-				snprintf(tmp, sizeof tmp, "%lld", (long long)cells[i].number);
-			else
-				snprintf(tmp, sizeof tmp, "%.2f", cells[i].number);
+			number_text(cells[i].number, tmp);
 			rc |= dk_buf_append(&s->csv, tmp, strlen(tmp));
 			break;
 		case CELL_TIME:
@@ -190,7 +220,8 @@ static int xlsx_row(struct sheet *s, const struct sheet_cell *cells, size_t n, b
 			break;
 		}
 		case CELL_NUMBER:
-			e = worksheet_write_number(s->ws, s->row, col, c->number, NULL);
+			if (isfinite(c->number))
+				e = worksheet_write_number(s->ws, s->row, col, c->number, NULL);
 			break;
 		case CELL_TIME:
 			if (c->ms)
@@ -227,6 +258,7 @@ int sheet_finish(struct sheet *s, int *fd)
 		return 0;
 	lxw_error e = workbook_close(s->wb);
 	s->wb = NULL;
+	s->ws = NULL;
 	if (e != LXW_NO_ERROR)
 		return DK_ERR_IO;
 	return open_finished(s, fd);
@@ -263,8 +295,7 @@ int sheet_finish_start(struct sheet *s, int *done_fd)
 	}
 	close(p[1]);
 	/* our copy goes without being written: the child writes it */
-	lxw_workbook_free(s->wb);
-	s->wb = NULL;
+	workbook_discard(s);
 	s->child = pid;
 	*done_fd = p[0];
 	return 0;
@@ -287,7 +318,7 @@ void sheet_free(struct sheet *s)
 	if (!s)
 		return;
 	if (s->wb)
-		lxw_workbook_free(s->wb);
+		workbook_discard(s);
 	if (s->child) {
 		/* a writer still at work: stop it before its file goes */
 		kill(s->child, SIGKILL);

@@ -13,11 +13,15 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "ticket_search.h"
 
 struct req;
 struct ticket;
 
 #define TICKET_QUERY_STATUS_MAX 64
+#define TICKET_QUERY_STATUSES_MAX 16  /* statuses in one status=a,b,... */
+#define TICKET_QUERY_TYPE_MAX 32
+#define TICKET_QUERY_SERVICE_MAX 64
 #define TICKET_QUERY_CURSOR_MAX 40
 
 struct ticket_query {
@@ -29,8 +33,24 @@ struct ticket_query {
 	char cursor_text[TICKET_QUERY_CURSOR_MAX + 1]; /* as given; read once sort is known */
 	bool oldest;              /* sort=oldest: ascending creation */
 	bool due;                 /* sort=due: the deadline index's due order (staff) */
-	char status[TICKET_QUERY_STATUS_MAX + 1]; /* "": any */
-	uint8_t priority;         /* 0: any */
+	bool relevance;           /* sort=relevance: best match first (with q) */
+	bool sort_given;          /* sort= was in the query */
+	uint32_t cursor_score;    /* sort=relevance: and the score of that entry */
+	struct search_query search; /* q: the words to find; n 0: no search */
+	struct search_found *found; /* q: the tickets holding them (ticket_query_release) */
+	/* status=a,b: any of these (each once); n_status 0: any */
+	char status[TICKET_QUERY_STATUSES_MAX][TICKET_QUERY_STATUS_MAX + 1];
+	size_t n_status;
+	uint8_t priorities;       /* priority=P1,P2: bit 1 << p for each; 0: any */
+	char type[TICKET_QUERY_TYPE_MAX + 1];       /* "": any */
+	char service[TICKET_QUERY_SERVICE_MAX + 1]; /* "": any */
+	bool by_requester;
+	uint64_t requester;
+	/* created_* and closed_*: [from, to) in ms, UTC days; from 0: since
+	 * 1970, to 0: no end (the end of a day is never 0) */
+	int64_t created_from, created_to;
+	bool by_closed;           /* a closed_* was given: closed tickets only */
+	int64_t closed_from, closed_to;
 	bool by_org;
 	uint64_t org;
 	bool by_assignee;
@@ -56,7 +76,9 @@ enum ticket_query_mode {
 };
 
 /* Parses r->query into q and picks the index for the caller's role into s:
- * 0, or replies 400 naming the parameter and returns -1. */
+ * 0, or replies 400 naming the parameter and returns -1. With q, it also
+ * looks the words up (422 search_too_broad for a wildcard that stands for
+ * too many words); ticket_query_release frees what that found. */
 int ticket_query_parse(struct req *r, enum ticket_query_mode mode, struct ticket_query *q,
 		       struct ticket_source *s);
 
@@ -75,6 +97,7 @@ struct ticket_walk {
 	uint64_t seen_id;    /* the last id settled: matched or passed over */
 	int64_t seen_due;
 	int64_t due;         /* sort=due: the due time of the entry at hand */
+	uint32_t score, last_score, seen_score; /* sort=relevance: as for due */
 	size_t examined;
 	bool more;           /* the list goes on after this walk */
 	bool cut;            /* stopped by scan_max */
@@ -82,6 +105,8 @@ struct ticket_walk {
 int ticket_query_walk(struct req *r, struct store_txn *txn, const struct ticket_query *q,
 		      const struct ticket_source *s, struct ticket_walk *w, ticket_query_fn fn,
 		      void *arg);
+
+void ticket_query_release(struct ticket_query *q);
 
 /* After a walk with more: moves q's cursor to where the next walk goes on.
  * Writes the cursor as the list gives it out ("id", or "due_ms.id") into

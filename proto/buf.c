@@ -30,6 +30,12 @@ static int reserve(struct dk_buf *b, size_t need)
 	return 0;
 }
 
+size_t dk_grow_cap(size_t cap, size_t size, size_t first)
+{
+	size_t want = cap ? cap * 2 : first;
+	return want < cap || want > SIZE_MAX / size ? 0 : want;
+}
+
 int dk_buf_append(struct dk_buf *b, const void *p, size_t n)
 {
 	int err;

@@ -177,7 +177,9 @@ static int get_bool(const msgpack_object *v, bool *out)
 	return 0;
 }
 
-/* A NUL byte would silently cut the C string short, so it is corrupt. */
+/* A NUL byte would silently cut the C string short, so it is corrupt.
+ * msgpack gives an empty string a NULL ptr, which memchr and memcpy must
+ * not see even with a zero size. */
 static int get_str(const msgpack_object *v, char **out)
 {
 	char *s;
@@ -188,12 +190,13 @@ static int get_str(const msgpack_object *v, char **out)
 	}
 	if (v->type != MSGPACK_OBJECT_STR)
 		return DK_ERR_CORRUPT;
-	if (memchr(v->via.str.ptr, '\0', v->via.str.size))
+	if (v->via.str.size && memchr(v->via.str.ptr, '\0', v->via.str.size))
 		return DK_ERR_CORRUPT;
 	s = malloc((size_t)v->via.str.size + 1);
 	if (!s)
 		return DK_ERR_NOMEM;
-	memcpy(s, v->via.str.ptr, v->via.str.size);
+	if (v->via.str.size)
+		memcpy(s, v->via.str.ptr, v->via.str.size);
 	s[v->via.str.size] = '\0';
 	*out = s;
 	return 0;

@@ -17,20 +17,18 @@
 #define SLA_DAY_S 86400
 #define SLA_MIN_DAY 0                 /* 1970-01-01 */
 #define SLA_MAX_DAY 2932896           /* 9999-12-31 */
-#define SLA_TZ_SAVED_MAX 256
-
-/* TZ as it was before sla_tz_enter, to put back in sla_tz_leave. */
+/* The zone a calculation works in (per thread; scopes nest). */
 struct sla_tz_scope {
 	bool active;
-	bool had_tz;
-	char saved[SLA_TZ_SAVED_MAX];
+	struct _GTimeZone *prev; /* the scope this one is inside; NULL: none */
 };
 
-/* Points TZ at zone's file under /usr/share/zoneinfo. The zone is checked
- * for syntax only (the import checked the file). 0, or DK_ERR_INVALID for a
- * bad name or a current TZ too long to save, with TZ untouched. */
+/* Makes zone's file under /usr/share/zoneinfo the zone of the functions
+ * below, in this thread. The zone is checked for syntax only (the import
+ * checked the file). 0, or DK_ERR_INVALID for a bad name or a file that is
+ * no zone. The environment (TZ) is never touched. */
 int sla_tz_enter(struct sla_tz_scope *s, const char *zone);
-/* Restores TZ; no-op when enter failed or was not called. */
+/* Back to the enclosing scope; no-op when enter failed or was not called. */
 void sla_tz_leave(struct sla_tz_scope *s);
 
 /* Inside a scope: offset of local time from UTC at utc_s, in seconds. */

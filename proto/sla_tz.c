@@ -1,19 +1,19 @@
 /*
- * Time zones through glibc and the system tzdata, and the civil calendar.
+ * Time zones from the system tzdata, read through GLib's GTimeZone, and
+ * the civil calendar.
  *
- * glibc knows each zone's rules but offers only "UTC to local" for the zone
- * named by TZ (localtime_r), so a scope sets TZ, asks, and restores it. The
- * reverse, wall clock to UTC, is worked out here from offsets, because
- * mktime's choice for repeated and skipped times depends on tm_isdst
- * guesses, and the arithmetic needs a rule that never moves backwards.
+ * GLib gives each zone's offset at any UTC instant; the reverse, wall
+ * clock to UTC, is worked out here from offsets, because the choice for
+ * repeated and skipped times needs a rule that never moves backwards.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "dk_err.h"
 #define DESKD_SLA_INTERNAL
@@ -155,28 +155,57 @@ bool sla_zone_valid(const char *zone)
 	return ok;
 }
 
-/* ---- TZ scopes ----------------------------------------------------------- */
+/* ---- zone scopes ---------------------------------------------------------- */
+
+/*
+ * Zones come from GLib's GTimeZone, which reads the tzdata file itself:
+ * no TZ in the environment is set, so no other thread's getenv (libcurl's
+ * proxy lookup, OpenSSL's) can race a setenv. The zones a thread used last
+ * stay loaded (GLib drops a zone from its cache with its last reference).
+ */
+#define ZONES_KEPT 16
+
+struct kept_zone {
+	char name[SLA_ZONE_MAX + 1];
+	GTimeZone *tz;
+};
+
+static _Thread_local struct kept_zone kept[ZONES_KEPT];
+static _Thread_local unsigned kept_next;
+/* The zone of the innermost scope of this thread. */
+static _Thread_local GTimeZone *zone_now;
+
+static GTimeZone *zone_load(const char *zone)
+{
+	char path[sizeof(ZONEINFO_DIR) + SLA_ZONE_MAX + 1];
+	struct kept_zone *k;
+
+	for (unsigned i = 0; i < ZONES_KEPT; i++)
+		if (kept[i].tz && !strcmp(kept[i].name, zone))
+			return kept[i].tz;
+	/* an absolute path: GLib reads exactly this file, whatever TZDIR says */
+	snprintf(path, sizeof(path), ZONEINFO_DIR "%s", zone);
+	GTimeZone *tz = g_time_zone_new_identifier(path);
+	if (!tz)
+		return NULL;
+	k = &kept[kept_next++ % ZONES_KEPT];
+	if (k->tz)
+		g_time_zone_unref(k->tz);
+	snprintf(k->name, sizeof(k->name), "%s", zone);
+	k->tz = tz;
+	return tz;
+}
 
 int sla_tz_enter(struct sla_tz_scope *s, const char *zone)
 {
-	/* ":" + absolute path: glibc reads exactly this file, whatever TZDIR
-	 * says, and never parses the name as a POSIX rule. */
-	char value[sizeof(ZONEINFO_DIR) + SLA_ZONE_MAX + 1];
-	const char *old = getenv("TZ");
-
 	s->active = false;
 	if (!sla_zone_syntax_ok(zone))
 		return DK_ERR_INVALID;
-	s->had_tz = old != NULL;
-	if (old) {
-		if (strlen(old) >= sizeof(s->saved))
-			return DK_ERR_INVALID;
-		strcpy(s->saved, old);
-	}
-	snprintf(value, sizeof(value), ":" ZONEINFO_DIR "%s", zone);
-	if (setenv("TZ", value, 1) != 0)
-		return DK_ERR_NOMEM;
-	tzset();
+	GTimeZone *tz = zone_load(zone);
+	if (!tz)
+		return DK_ERR_INVALID;
+	s->prev = zone_now;
+	zone_now = tz;
 	s->active = true;
 	return 0;
 }
@@ -185,36 +214,32 @@ void sla_tz_leave(struct sla_tz_scope *s)
 {
 	if (!s->active)
 		return;
-	if (s->had_tz) {
-		/* Only fails without memory; TZ then keeps our zone, which is
-		 * still a valid zone, so the process goes on in a known state. */
-		if (setenv("TZ", s->saved, 1) != 0)
-			return;
-	} else {
-		unsetenv("TZ");
-	}
-	tzset();
+	zone_now = s->prev;
 	s->active = false;
+}
+
+/* The interval of the scope's zone that utc_s lies in; -1 outside a scope. */
+static int interval_at(int64_t utc_s)
+{
+	return zone_now ? g_time_zone_find_interval(zone_now, G_TIME_TYPE_UNIVERSAL, utc_s) : -1;
 }
 
 int32_t sla_tz_offset(int64_t utc_s)
 {
-	time_t t = (time_t)utc_s;
-	struct tm tm;
+	int i = interval_at(utc_s);
 
-	if (!localtime_r(&t, &tm))
-		return 0;
-	return (int32_t)tm.tm_gmtoff;
+	return i < 0 ? 0 : g_time_zone_get_offset(zone_now, i);
+}
+
+/* Floor division: days before 1970 count down. */
+static int32_t day_of(int64_t local_s)
+{
+	return (int32_t)(local_s >= 0 ? local_s / SLA_DAY_S : -((-local_s + SLA_DAY_S - 1) / SLA_DAY_S));
 }
 
 int32_t sla_tz_day(int64_t utc_s)
 {
-	time_t t = (time_t)utc_s;
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm))
-		return (int32_t)(utc_s / SLA_DAY_S);
-	return sla_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return day_of(utc_s + sla_tz_offset(utc_s));
 }
 
 /*
@@ -261,30 +286,28 @@ int64_t sla_tz_from_wall(int64_t local_s)
 int sla_time_to_local(const char *zone, int64_t utc_ms, struct sla_local *out)
 {
 	struct sla_tz_scope scope;
-	time_t t;
-	struct tm tm;
-	int rc;
+	int64_t utc_s, local_s;
+	int32_t days;
+	int rc, i;
 
 	memset(out, 0, sizeof(*out));
 	if (utc_ms < 0 || utc_ms > SLA_TIME_MAX || !sla_zone_valid(zone))
 		return DK_ERR_INVALID;
 	if ((rc = sla_tz_enter(&scope, zone)))
 		return rc;
-	t = (time_t)(utc_ms / 1000);
-	if (!localtime_r(&t, &tm)) {
-		sla_tz_leave(&scope);
-		return DK_ERR_INVALID;
-	}
+	utc_s = utc_ms / 1000;
+	i = interval_at(utc_s);
+	out->utc_offset_s = i < 0 ? 0 : g_time_zone_get_offset(zone_now, i);
+	out->dst = i >= 0 && g_time_zone_is_dst(zone_now, i);
 	sla_tz_leave(&scope);
-	out->year = tm.tm_year + 1900;
-	out->month = tm.tm_mon + 1;
-	out->day = tm.tm_mday;
-	out->hour = tm.tm_hour;
-	out->minute = tm.tm_min;
-	out->second = tm.tm_sec;
-	out->weekday = (tm.tm_wday + 6) % 7;
-	out->utc_offset_s = (int32_t)tm.tm_gmtoff;
-	out->dst = tm.tm_isdst > 0;
+	local_s = utc_s + out->utc_offset_s;
+	days = day_of(local_s);
+	sla_civil_from_days(days, &out->year, &out->month, &out->day);
+	local_s -= (int64_t)days * SLA_DAY_S;
+	out->hour = (int)(local_s / 3600);
+	out->minute = (int)(local_s / 60 % 60);
+	out->second = (int)(local_s % 60);
+	out->weekday = sla_weekday(days);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "store_internal.h"
@@ -50,6 +51,8 @@ static const char *const db_names[DB_COUNT] = {
 	[DB_CLOSED] = "closed",
 	[DB_ATTACHMENTS] = "attachments",
 	[DB_BLOBS] = "blobs",
+	[DB_SEARCH] = "search",
+	[DB_SEARCH_TERMS] = "search_terms",
 };
 
 const char *store_db_name(enum store_db db)
@@ -410,8 +413,14 @@ int store_open(const char *dir, const struct store_opts *opts, struct store **ou
 	s->read_only = opts->read_only;
 	s->map_size = opts->map_size ? opts->map_size : MAP_SIZE_DEFAULT;
 	s->map_size_max = opts->map_size_max ? opts->map_size_max : MAP_SIZE_MAX_DEFAULT;
-	if (s->map_size_max < s->map_size)
-		s->map_size_max = s->map_size;
+	/* an explicit ceiling below the first size caps that too; an explicit
+	 * first size above the default ceiling raises it */
+	if (s->map_size_max < s->map_size) {
+		if (opts->map_size_max && !opts->map_size)
+			s->map_size = s->map_size_max;
+		else
+			s->map_size_max = s->map_size;
+	}
 	s->dir = strdup(dir);
 	if (!s->dir) {
 		rc = fail(err, err_size, DK_ERR_NOMEM, "out of memory");
@@ -450,6 +459,7 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_batch_commit(s);
 	if (s->env)
 		mdb_env_close(s->env);
 	if (s->lock_fd >= 0)
@@ -458,12 +468,23 @@ void store_close(struct store *s)
 	free(s);
 }
 
-int store_txn_begin(struct store *s, bool write, struct store_txn **out)
+static int txn_begin(struct store *s, bool write, bool committed, struct store_txn **out)
 {
 	struct store_txn *t;
 	int rc, tries;
 
 	*out = NULL;
+	if (!write && !committed && s->batch) {
+		/* read the open batch, as its writer will want to */
+		t = calloc(1, sizeof *t);
+		if (!t)
+			return DK_ERR_NOMEM;
+		t->s = s;
+		t->txn = s->inner ? s->inner : s->batch->txn;
+		t->borrowed = true;
+		*out = t;
+		return 0;
+	}
 	if (write && s->read_only)
 		return DK_ERR_ACCESS;
 	if (write && s->writing) {
@@ -498,8 +519,22 @@ int store_txn_begin(struct store *s, bool write, struct store_txn **out)
 	return 0;
 }
 
+int store_txn_begin(struct store *s, bool write, struct store_txn **out)
+{
+	return txn_begin(s, write, false, out);
+}
+
+int store_txn_begin_committed(struct store *s, struct store_txn **out)
+{
+	return txn_begin(s, false, true, out);
+}
+
 static void txn_free(struct store_txn *t)
 {
+	if (t->borrowed) {
+		free(t);
+		return;
+	}
 	t->s->n_txn--;
 	if (t->write)
 		t->s->writing = false;
@@ -510,8 +545,23 @@ void store_txn_abort(struct store_txn *t)
 {
 	if (!t)
 		return;
-	mdb_txn_abort(t->txn);
+	if (!t->borrowed)
+		mdb_txn_abort(t->txn);
 	txn_free(t);
+}
+
+/* Less free space than this after a failed write: the filesystem is full. */
+#define FS_FULL_BYTES ((uint64_t)1 << 20)
+
+/* LMDB reports a short write of its pages (the filesystem filled while the
+ * data file grew) as EIO; tell that apart from a failing disk by the room
+ * left, so a full disk is a full disk (507) and not an internal error. */
+static bool fs_full(const struct store *s)
+{
+	struct statvfs vfs;
+
+	return statvfs(s->dir, &vfs) == 0 &&
+	       (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize < FS_FULL_BYTES;
 }
 
 static int txn_commit(struct store_txn *t, bool *map_full)
@@ -524,8 +574,12 @@ static int txn_commit(struct store_txn *t, bool *map_full)
 		rc = DK_ERR_NOSPACE;
 	} else {
 		rc = mdb_txn_commit(t->txn);
-		if (rc)
+		if (rc == EIO && fs_full(t->s)) {
+			store_log("error", "commit", "ENOSPC", "reason=\"filesystem full\"");
+			rc = DK_ERR_NOSPACE;
+		} else if (rc) {
 			rc = store_err(t, rc, "commit");
+		}
 	}
 	if (map_full)
 		*map_full = t->map_full;
@@ -537,6 +591,10 @@ int store_txn_commit(struct store_txn *t)
 {
 	if (!t)
 		return DK_ERR_INVALID;
+	if (t->borrowed) {
+		txn_free(t);
+		return 0;
+	}
 	return txn_commit(t, NULL);
 }
 
@@ -564,12 +622,121 @@ static int map_grow(struct store *s)
 	return 0;
 }
 
+void store_group_commit(struct store *s, void (*opened)(void *arg),
+			void (*closed)(void *arg, int rc, size_t writes), void *arg)
+{
+	/* no one to tell: grouping ends (what is open commits first) */
+	if (!opened && !closed)
+		store_batch_commit(s);
+	s->group = opened || closed;
+	s->batch_opened = opened;
+	s->batch_closed = closed;
+	s->batch_arg = arg;
+}
+
+void store_batch_join(struct store *s, bool on)
+{
+	s->joining = on;
+}
+
+bool store_batch_open(const struct store *s)
+{
+	return s->batch != NULL;
+}
+
+/* More than this share of the map in use when a batch starts: grow first,
+ * while no transaction is open, so a batch seldom fills it midway. */
+#define BATCH_ROOM_PERCENT 75
+
+static int batch_begin(struct store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	int rc;
+
+	if (s->n_txn == 0 && mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0 &&
+	    (info.me_last_pgno + 1) * (uint64_t)st.ms_psize * 100 >
+		    (uint64_t)s->map_size * BATCH_ROOM_PERCENT)
+		map_grow(s); /* at the ceiling: the batch tries as it is */
+	rc = store_txn_begin(s, true, &s->batch);
+	s->batch_writes = 0;
+	if (rc == 0 && s->batch_opened)
+		s->batch_opened(s->batch_arg);
+	return rc;
+}
+
+int store_batch_commit(struct store *s)
+{
+	struct store_txn *t = s->batch;
+	bool full = false;
+	int rc;
+
+	if (!t)
+		return 0;
+	s->batch = NULL;
+	rc = txn_commit(t, &full);
+	if (full)
+		map_grow(s); /* this batch is lost; the next one has room */
+	if (s->batch_closed)
+		s->batch_closed(s->batch_arg, rc, s->batch_writes);
+	return rc;
+}
+
+/* store_write inside the open batch (see store_group_commit). */
+static int write_grouped(struct store *s, store_write_fn fn, void *arg)
+{
+	int rc, mrc;
+
+	for (;;) {
+		if (s->inner) {
+			store_log("error", "write", "nested write transaction", NULL);
+			return DK_ERR_INVALID;
+		}
+		if (!s->batch && (rc = batch_begin(s)) != 0)
+			return rc;
+		struct store_txn t = { .s = s, .write = true, .growable = true };
+		mrc = mdb_txn_begin(s->env, s->batch->txn, 0, &t.txn);
+		if (mrc)
+			return store_err(NULL, mrc, "txn_begin");
+		s->inner = t.txn;
+		rc = fn(&t, arg);
+		if (rc == 0 && !t.map_full) {
+			mrc = mdb_txn_commit(t.txn);
+			if (mrc)
+				rc = store_err(&t, mrc, "commit");
+		} else {
+			mdb_txn_abort(t.txn);
+		}
+		s->inner = NULL;
+		if (rc == 0)
+			s->batch_writes++;
+		if (!t.map_full)
+			return rc;
+		/* the map filled midway: what the batch holds is committed, the
+		 * map grows and fn runs again in a new batch */
+		rc = store_batch_commit(s);
+		if (rc == 0)
+			rc = map_grow(s);
+		if (rc)
+			return rc;
+	}
+}
+
 int store_write(struct store *s, store_write_fn fn, void *arg)
 {
 	struct store_txn *t;
 	bool full;
 	int rc;
 
+	if (s->group && s->joining)
+		return write_grouped(s, fn, arg);
+	if (s->inner) {
+		store_log("error", "write", "nested write transaction", NULL);
+		return DK_ERR_INVALID;
+	}
+	/* LMDB has one writer: the batch goes first (its outcome goes to
+	 * whoever waits for it, through closed) */
+	store_batch_commit(s);
 	for (;;) {
 		rc = store_txn_begin(s, true, &t);
 		if (rc)

@@ -23,6 +23,9 @@
  *                   category, by when they closed (store_purge.c)
  *   attachments     ticket id u64 . attachment id u64 -> attachment record
  *   blobs           attachment id u64 . chunk no u32 -> file bytes (store_attach.c)
+ *   search          term . 0x00 . ticket id u64 -> occurrences in title, public
+ *                   text and internal notes (3 x u32)
+ *   search_terms    term -> number of tickets holding it (u32) (store_search.c)
  *
  * Every write of a record and its index entries happens in one transaction.
  * Functions return 0 or a negative enum dk_err.
@@ -47,11 +50,12 @@
  * 7: closed, the closed tickets in order of closing (for retention),
  *    built from the tickets.
  * 8: attachments and blobs (start empty: nothing to build).
+ * 9: search and search_terms, built from the tickets and their timelines.
  * Opening an older database for writing builds what it lacks once
  * (store_tickets_reindex, the session and role indexes,
- * store_deadlines_rebuild and the closed table); a read-only open sees the
+ * store_deadlines_rebuild, the closed table and the search index); a read-only open sees the
  * tables it lacks as empty. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -88,6 +92,61 @@ void store_txn_abort(struct store_txn *txn);
  * only grows while no other transaction of this store is open). */
 typedef int (*store_write_fn)(struct store_txn *txn, void *arg);
 int store_write(struct store *s, store_write_fn fn, void *arg);
+
+/* --- Full-text search (storage/store_search.c) ---
+ * store_ticket_put, store_event_append, store_event_replace and
+ * store_ticket_del keep the index; these read it. Terms are folded as
+ * proto/search_text.h folds them (at most SEARCH_TERM_MAX bytes). */
+struct store_search_hit {
+	uint32_t title;    /* occurrences in the title and the ticket's number */
+	uint32_t public;   /* in text customers see: description, public comments */
+	uint32_t internal; /* in internal notes */
+};
+/* The tickets holding term, in ascending id order; fn returns 0 to go on,
+ * STORE_WALK_STOP to end (then 0 is returned) or an error. */
+typedef int (*store_search_hit_fn)(uint64_t ticket_id, const struct store_search_hit *h,
+				   void *arg);
+int store_search_postings(struct store_txn *txn, const char *term, size_t len,
+			  store_search_hit_fn fn, void *arg);
+/* One ticket's entry for term: 0 or DK_ERR_NOTFOUND. */
+int store_search_get(struct store_txn *txn, const char *term, size_t len, uint64_t ticket_id,
+		     struct store_search_hit *out);
+/* The distinct terms that start with prefix (len 0: every term) in byte
+ * order, with how many tickets hold each; fn as for postings. */
+typedef int (*store_search_term_fn)(const char *term, size_t len, uint32_t tickets, void *arg);
+int store_search_terms(struct store_txn *txn, const char *prefix, size_t len,
+		       store_search_term_fn fn, void *arg);
+/* How many tickets hold term (0 when none). */
+int store_search_term_tickets(struct store_txn *txn, const char *term, size_t len,
+			      uint32_t *out);
+
+/* Group commit, for a server: after store_group_commit, store_write runs
+ * fn in a nested transaction of one open batch transaction instead of
+ * committing on its own, so the writes of many requests share one commit
+ * (one fsync). A failing fn undoes only its own nested transaction. The
+ * first store_write opens the batch and calls opened(arg): the caller
+ * then arranges for store_batch_commit soon (the end of its loop turn).
+ * store_batch_commit commits it and calls closed(arg, rc, writes) with
+ * the result and how many store_writes the batch held;
+ * until then nothing of the batch is durable, so a server holds back what
+ * it says about it (its replies). A fn that fills the map commits the
+ * batch so far (closed is called), grows the map and runs again in a new
+ * batch.
+ * While a batch is open, store_txn_begin of a read transaction reads the
+ * batch itself (the writes made so far, read-your-writes);
+ * store_txn_begin_committed reads only what is committed (for anything
+ * that acts on data outside the reply: mail delivery, streamed
+ * downloads). Both callbacks NULL turns grouping off again. */
+void store_group_commit(struct store *s, void (*opened)(void *arg),
+			void (*closed)(void *arg, int rc, size_t writes), void *arg);
+/* Which writes join the batch: those made while on (a server's request
+ * handlers). Others (timers, deliveries) commit what the batch holds and
+ * then commit on their own, as without grouping, so what they log has
+ * been written. */
+void store_batch_join(struct store *s, bool on);
+bool store_batch_open(const struct store *s);
+int store_batch_commit(struct store *s);
+int store_txn_begin_committed(struct store *s, struct store_txn **out);
 
 /* Sequences in meta: returns the next value (first is start + 1). */
 int store_seq_next(struct store_txn *txn, const char *name, uint64_t start, uint64_t *out);
@@ -168,6 +227,9 @@ enum list_bucket { BUCKET_ALL = 0, BUCKET_OPEN = 1, BUCKET_CLOSED = 2, BUCKET_RE
 int store_ticket_list(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
 		      enum list_bucket bucket, uint64_t before_id, size_t limit,
 		      uint64_t *ids, size_t *n, bool *more);
+/* Is ticket_id in that list? *out tells; 0 or an error. */
+int store_ticket_listed(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
+			enum list_bucket bucket, uint64_t ticket_id, bool *out);
 /* Walks: fn gets the ids of one list in order, newest first (descending)
  * or with ascending oldest first, starting after after_id in that order (0:
  * from the start). fn returns 0 to go on, STORE_WALK_STOP to end the walk
@@ -259,6 +321,7 @@ enum store_db {
 	DB_OUTBOX, DB_MAIL_FAILED,
 	DB_CLOSED,
 	DB_ATTACHMENTS, DB_BLOBS,
+	DB_SEARCH, DB_SEARCH_TERMS,
 	DB_COUNT
 };
 /* Name of a database as in the list above. */

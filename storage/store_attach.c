@@ -261,14 +261,8 @@ static int ids_add(struct ids *ids, const MDB_val *k)
 {
 	if (k->mv_size != KEY_ATT_LEN)
 		return 0;
-	if (ids->n == ids->cap) {
-		size_t cap = ids->cap ? ids->cap * 2 : 64;
-		uint64_t *v = realloc(ids->v, cap * sizeof *v);
-		if (!v)
-			return DK_ERR_NOMEM;
-		ids->v = v;
-		ids->cap = cap;
-	}
+	if (DK_GROW(ids->v, ids->cap, ids->n, 64))
+		return DK_ERR_NOMEM;
 	ids->v[ids->n++] = be64_get((const uint8_t *)k->mv_data + 8);
 	return 0;
 }

@@ -32,6 +32,16 @@ struct store {
 	bool read_only;
 	unsigned n_txn;      /* open transactions: the map may only grow at 0 */
 	bool writing;        /* a write transaction is open (LMDB allows one) */
+	/* group commit (store_group_commit): the open batch, the nested
+	 * transaction of the store_write running in it, and who is told */
+	bool group;
+	bool joining;        /* store_batch_join: writes now go into the batch */
+	struct store_txn *batch;
+	MDB_txn *inner;
+	void (*batch_opened)(void *arg);
+	void (*batch_closed)(void *arg, int rc, size_t writes);
+	size_t batch_writes; /* store_writes the open batch holds */
+	void *batch_arg;
 };
 
 struct store_txn {
@@ -40,6 +50,7 @@ struct store_txn {
 	bool write;
 	bool map_full;       /* a write hit MDB_MAP_FULL */
 	bool growable;       /* inside store_write, which grows the map and retries */
+	bool borrowed;       /* a read of the open batch: ending it ends nothing */
 };
 
 /* The one mapper from LMDB (and errno) codes to dk_err. Unexpected codes
@@ -88,6 +99,19 @@ int store_tickets_each_decoded(struct store_txn *txn, store_decoded_ticket_fn fn
 /* Deletes a ticket's record, timeline, and list, count and closed entries
  * (store_tickets.c); the SLA part is store_ticket_purge's. */
 int store_ticket_del(struct store_txn *txn, uint64_t id);
+
+/* The search index (store_search.c): moves a ticket's own text (number,
+ * title, description, satisfaction comment) from what old held to what t
+ * holds (old NULL: new; t NULL: gone), an event's body likewise, takes a
+ * whole ticket with its timeline out (before its events are deleted), and
+ * rebuilds the index from every ticket and event. */
+int store_search_ticket(struct store_txn *txn, const struct ticket *old, const struct ticket *t);
+int store_search_event(struct store_txn *txn, const struct ticket_event *old,
+		       const struct ticket_event *e);
+int store_search_ticket_drop(struct store_txn *txn, const struct ticket *t);
+int store_search_reindex(struct store_txn *txn);
+/* Names a search or search_terms key for verify's reports. */
+void store_search_key_text(const void *key, size_t klen, char *out, size_t size);
 
 /* Reads a u64 big-endian counter value; DK_ERR_CORRUPT when the size is
  * wrong. */

@@ -194,3 +194,15 @@ int store_ticket_list_customer(struct store_txn *txn, uint64_t user_id, uint64_t
 	}
 	return rc;
 }
+
+int store_ticket_listed(struct store_txn *txn, enum list_scope scope, uint64_t scope_id,
+			enum list_bucket bucket, uint64_t ticket_id, bool *out)
+{
+	uint8_t k[KEY_LIST_LEN];
+	MDB_val v;
+	int rc = store_get(txn, DB_TICKET_LIST, k,
+			   key_list(k, (uint8_t)scope, scope_id, (uint8_t)bucket, ticket_id), &v);
+
+	*out = rc == 0;
+	return rc == DK_ERR_NOTFOUND ? 0 : rc;
+}

@@ -300,6 +300,8 @@ int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct tic
 		rc = days_move(txn, old, t);
 	if (rc == 0)
 		rc = store_closed_move(txn, old, t);
+	if (rc == 0)
+		rc = store_search_ticket(txn, old, t);
 out:
 	if (rc && new_id)
 		t->id = 0;
@@ -328,6 +330,9 @@ int store_ticket_del(struct store_txn *txn, uint64_t id)
 		rc = index_move(txn, id, &from, &none);
 	if (rc == 0)
 		rc = store_closed_move(txn, &t, NULL);
+	/* the timeline's words too, while the events are still there */
+	if (rc == 0)
+		rc = store_search_ticket_drop(txn, &t);
 	free(from.e);
 	ticket_free(&t);
 	if (rc == 0)
@@ -438,6 +443,8 @@ int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_ev
 	rc = store_put(txn, DB_EVENTS, k, key_event(k, t->id, e->seq), buf.data, buf.len,
 		       MDB_NOOVERWRITE);
 	if (rc == 0)
+		rc = store_search_event(txn, NULL, e);
+	if (rc == 0)
 		t->event_count = e->seq;
 out:
 	dk_buf_free(&buf);
@@ -544,15 +551,8 @@ static int tally_cb(char dim, const char *value, uint64_t count, void *arg)
 		if (t->rows[i].dim == dim && strcmp(t->rows[i].value, value) == 0)
 			break;
 	if (i == t->n) {
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 16;
-
-			r = realloc(t->rows, cap * sizeof *r);
-			if (!r)
-				return DK_ERR_NOMEM;
-			t->rows = r;
-			t->cap = cap;
-		}
+		if (DK_GROW(t->rows, t->cap, t->n, 16))
+			return DK_ERR_NOMEM;
 		r = &t->rows[t->n++];
 		r->dim = dim;
 		snprintf(r->value, sizeof r->value, "%s", value);

@@ -36,7 +36,10 @@ int store_upgrade(struct store_txn *txn, uint32_t from)
 		if (rc)
 			return rc;
 	}
-	/* version 8 added attachments and blobs, which start empty */
+	/* version 8 added attachments and blobs, which start empty; version
+	 * 9 the search index, which the tickets and timelines imply */
+	if (from < 9)
+		return store_search_reindex(txn);
 	return 0;
 }
 

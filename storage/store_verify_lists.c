@@ -1,7 +1,8 @@
 /*
- * The derived ticket indexes (ticket_list, ticket_counts, day_counts) are
- * checked against a rebuild: every ticket is written with store_ticket_put
- * into a scratch store, which derives them with the very code deskd runs,
+ * The derived ticket indexes (ticket_list, ticket_counts, day_counts and
+ * the search index) are checked against a rebuild: every ticket is written
+ * with store_ticket_put, and its timeline with store_event_append, into a
+ * scratch store, which derives them with the very code deskd runs,
  * and the stored and the rebuilt entries are compared in key order. Memory
  * stays flat however many tickets there are; the scratch store lives in
  * TMPDIR (else /tmp) only while verify runs.
@@ -34,6 +35,21 @@ struct fill {
 	size_t next_len;
 	bool done;        /* out: no ticket after this batch */
 };
+
+/* Copies one ticket's timeline into the scratch store as restore does:
+ * each event appended after a ticket that stands just before its seq. */
+struct copy_events {
+	struct store_txn *dst;
+};
+
+static int copy_event(const struct ticket_event *e, void *arg)
+{
+	struct copy_events *c = arg;
+	struct ticket at = { .id = e->ticket_id, .event_count = e->seq - 1 };
+	struct ticket_event copy = *e;
+
+	return e->seq ? store_event_append(c->dst, &at, &copy) : 0;
+}
 
 /* A store_write fn: it may run again after the map grew, so it starts
  * from the same key each time and sets its outputs afresh. */
@@ -75,6 +91,11 @@ static int fill_batch(struct store_txn *dst, void *arg)
 		/* a ticket without a usable status implies no entries (and
 		 * was reported); anything else is the scratch store failing */
 		if (rc && rc != DK_ERR_INVALID)
+			goto out;
+		struct copy_events ce = { dst };
+		/* events that do not decode are reported by the event walk */
+		rc = rc ? 0 : store_events_each(f->src, id, copy_event, &ce);
+		if (rc && rc != DK_ERR_CORRUPT && rc != DK_ERR_EXISTS)
 			goto out;
 		rc = 0;
 	}
@@ -132,6 +153,8 @@ static void entry_text(enum store_db db, const MDB_val *k, char *out, size_t siz
 		gmtime_r(&secs, &tm);
 		snprintf(out, size, "day %04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 			 tm.tm_mday);
+	} else if (db == DB_SEARCH || db == DB_SEARCH_TERMS) {
+		store_search_key_text(k->mv_data, k->mv_size, out, size);
 	} else {
 		verify_key_text(k->mv_data, k->mv_size, out, size);
 	}
@@ -144,6 +167,11 @@ static void value_text(enum store_db db, const MDB_val *v, char *out, size_t siz
 
 	if (db == DB_TICKET_COUNTS && v->mv_size == 8)
 		snprintf(out, size, "%llu", (unsigned long long)be64_get(p));
+	else if (db == DB_SEARCH && v->mv_size == 12)
+		snprintf(out, size, "title %u public %u internal %u", be32_get(p), be32_get(p + 4),
+			 be32_get(p + 8));
+	else if (db == DB_SEARCH_TERMS && v->mv_size == 4)
+		snprintf(out, size, "%u tickets", be32_get(p));
 	else if (db == DB_DAY_COUNTS && v->mv_size == 16)
 		snprintf(out, size, "opened %llu closed %llu", (unsigned long long)be64_get(p),
 			 (unsigned long long)be64_get(p + 8));
@@ -273,7 +301,7 @@ static int purged_count(struct verify *v)
 int verify_ticket_indexes(struct verify *v)
 {
 	static const enum store_db derived[] = { DB_TICKET_LIST, DB_TICKET_COUNTS,
-						 DB_DAY_COUNTS };
+						 DB_DAY_COUNTS, DB_SEARCH, DB_SEARCH_TERMS };
 	struct store_opts o = { .create = true };
 	const char *tmp = getenv("TMPDIR");
 	struct fill f = { .src = v->txn };

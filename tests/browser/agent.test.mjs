@@ -236,6 +236,10 @@ test('an agent registers a phone ticket for a customer, who then sees it in thei
     await form.locator('[data-field="priority"]').selectOption('P2');
     await form.locator('[data-field="service"]').selectOption('network');
     await form.locator('[data-field="subcategory"]').selectOption('vpn');
+    // the caller mailed a log beforehand: it goes on the ticket's creation
+    await page.setInputFiles('input[data-files="register"]',
+      { name: 'print-queue.log', mimeType: 'text/plain', buffer: Buffer.from('queue empty\n') });
+    await page.waitForSelector('[data-file-list="register"] li');
     await form.locator('button[type="submit"]').click();
     await page.waitForFunction(() => location.hash.startsWith('#/tickets/'));
     await settled(page);
@@ -254,6 +258,8 @@ test('an agent registers a phone ticket for a customer, who then sees it in thei
   assert.equal(stored.type, 'problem');
   assert.equal(stored.priority, 'P2');
   assert.equal(stored.requester.name, USERS.alice.name);
+  const files = stored.timeline[0].attachments || [];
+  assert.deepEqual(files.map((f) => [f.name, f.size]), [['print-queue.log', 12]]);
 
   const c = await openPage(browser, deskd);
   try {

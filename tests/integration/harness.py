@@ -345,6 +345,22 @@ CAST = {
 }
 
 
+def sanitized(pid):
+    """True when process pid runs under the address sanitizer (whose
+    quarantine keeps freed memory: no memory measure then)."""
+    with open(f"/proc/{pid}/maps") as f:
+        return "libasan" in f.read()
+
+
+def rss_anon_kb(pid):
+    """The process's own memory (not file mappings such as LMDB's), in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1])
+    return None
+
+
 def email_of(who):
     return CAST[who][0]
 

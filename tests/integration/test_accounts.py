@@ -12,7 +12,8 @@ import re
 import subprocess
 import time
 
-from harness import DESKCTL, FAST_CONFIG, PASSWORD, check_error, email_of, run, test, world
+from harness import (DESKCTL, FAST_CONFIG, PASSWORD, check_error, email_of, run, test, wait_for,
+                     world)
 from sla_clock import T0, FileClock
 from smtp import SmtpServer
 
@@ -314,7 +315,8 @@ def reset_sets_the_password_ends_browser_sessions_and_works_once():
                     400, "invalid_token", field="token")
         w.d.login("alice", NEW_PASSWORD)
         w.d.client().login(email_of("alice"), PASSWORD, expect=401)
-        assert any("msg=password_reset" in l for l in w.d.log)
+        # the log line comes through a pipe: wait for it
+        wait_for(lambda: any("msg=password_reset" in l for l in w.d.log), what="reset logged")
         assert not any(secret in l for l in w.d.log)
     finally:
         w.close()

@@ -6,6 +6,7 @@ the limit, nothing stored), and dump, restore and verify carrying them."""
 import hashlib
 import json
 import os
+import socket
 import subprocess
 import urllib.parse
 
@@ -111,6 +112,40 @@ def test_limit_exactly_and_one_byte_over():
         r = upload(alice, ref, seq, b"\0" * (LIMIT * 3), "huge.bin")
         assert r.status == 413, r
         assert stats(d) == after
+    finally:
+        d.close()
+
+
+@test
+def test_large_files_stream_and_a_client_leaving_halfway_harms_nothing():
+    d = world()
+    try:
+        alice = d.login("alice")
+        ref = alice.create_ticket()["ref"]
+        seq = comment(alice, ref)
+        data = bytes((i * 7 + i // 65536) & 0xFF for i in range(3_000_000))
+        url = upload(alice, ref, seq, data, "trace.bin").json["attachment"]["url"]
+        small = upload(alice, ref, seq, b"small", "small.txt").json["attachment"]["url"]
+        r = alice.get(url)
+        assert r.status == 200 and r.data == data, (r.status, len(r.data))
+        # a large file goes out in chunks as it is read, a small one whole
+        assert r.header("Transfer-Encoding") == "chunked", r.headers
+        assert r.header("Content-Disposition").startswith('attachment; filename="trace.bin"'), r.headers
+        assert r.header("X-Content-Type-Options") == "nosniff", r.headers
+        s = alice.get(small)
+        assert s.header("Content-Length") == "5" and s.data == b"small", s.headers
+        # HEAD answers with the head only
+        h = alice.request("HEAD", url)
+        assert h.status == 200 and h.data == b"", h
+        # clients that read a little and leave do no harm
+        for _ in range(5):
+            sock = socket.create_connection(("127.0.0.1", d.port))
+            sock.sendall(f"GET {url} HTTP/1.1\r\nHost: x\r\nCookie: {alice.cookie}\r\n\r\n"
+                         .encode())
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+            sock.close()
+        assert alice.get(url).data == data
+        assert alice.get("/api/v1/me").status == 200
     finally:
         d.close()
 

@@ -14,7 +14,8 @@ import time
 import zipfile
 import xml.etree.ElementTree as ET
 
-from harness import check_error, check_security_headers, run, test, wait_for, world
+from harness import (check_error, check_security_headers, rss_anon_kb, run, sanitized, test,
+                     wait_for, world)
 
 EXPORT = "/api/v1/tickets/export"
 REPORT = "/api/v1/reports/monthly"
@@ -295,19 +296,6 @@ def test_bad_requests_answer_as_the_list_does():
         check_error(alice.get("/api/v1/tickets/HD-99999"), 404, "not_found")
     finally:
         d.close()
-
-
-def sanitized(pid):
-    with open(f"/proc/{pid}/maps") as f:
-        return "libasan" in f.read()
-
-
-def rss_anon_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("RssAnon:"):
-                return int(line.split()[1])
-    return None
 
 
 @test

@@ -91,6 +91,11 @@ def check_served(d):
     everything = agent.get("/api/v1/tickets?view=all")
     assert sorted(x["ref"] for x in everything.json["tickets"]) == [
         "HD-10001", "HD-10002", "HD-10003"], everything
+    # The search index was built by the upgrade from the old records.
+    found = agent.get("/api/v1/tickets?view=all&q=print*")
+    assert [x["ref"] for x in found.json["tickets"]] == ["HD-10001"], found
+    found = alice.get("/api/v1/tickets?view=all&q=vpn")
+    assert found.json["tickets"] == [], "a customer finds another organisation's ticket"
     # The old API token still works.
     r = d.request("GET", "/api/v1/me", headers={"Authorization": "Bearer " + old_token()})
     assert r.status == 200 and r.json["user"]["email"] == "gus@globex.example", r

@@ -180,8 +180,9 @@ def test_parameters_and_bodies_are_declared():
                 assert code in op["responses"], (method, path, code)
     lst = operations()[("GET", "/api/v1/tickets")][0]
     names = {resolve(p)["name"] for p in lst["parameters"]}
-    assert names == {"view", "limit", "cursor", "status", "priority", "org", "assignee",
-                     "sort", "breached"}, names
+    assert names == {"view", "limit", "cursor", "status", "priority", "type", "service",
+                     "requester", "created_from", "created_to", "closed_from", "closed_to",
+                     "org", "assignee", "sort", "breached", "q"}, names
     stats = operations()[("GET", "/api/v1/stats")][0]
     assert {resolve(p)["name"] for p in stats["parameters"]} == {"days"}
 
@@ -682,7 +683,9 @@ def test_the_running_daemon_answers_as_described():
         agent = d.login("agent")
         alice.create_ticket()  # two tickets: a first page of one has a cursor
         for sort in params["sort"]["enum"]:
-            r = agent.get(f"/api/v1/tickets?sort={sort}&limit=1")
+            # relevance ranks the matches of a search
+            words = "&q=printer" if sort == "relevance" else ""
+            r = agent.get(f"/api/v1/tickets?sort={sort}&limit=1{words}")
             assert r.status == 200, r
             check_described("GET", "/api/v1/tickets", r)
             assert re.fullmatch(params["cursor"]["pattern"], r.json["next_cursor"]), r
@@ -691,8 +694,10 @@ def test_the_running_daemon_answers_as_described():
                 check_error(alice.get(f"/api/v1/tickets?sort={sort}"), 400, "invalid_value",
                             field="sort")
             else:
-                assert alice.get(f"/api/v1/tickets?sort={sort}").status == 200
-        for prio in resolve(params["priority"])["enum"]:
+                assert alice.get(f"/api/v1/tickets?sort={sort}{words}").status == 200
+        check_error(alice.get("/api/v1/tickets?sort=relevance"), 400, "invalid_value", "sort")
+        prios = resolve(params["priority"]["items"])["enum"]
+        for prio in prios + [",".join(prios)]:
             assert alice.get(f"/api/v1/tickets?priority={prio}").status == 200
         check_error(alice.get("/api/v1/tickets?sort=up"), 400, field="sort")
         lo, hi = params["limit"]["minimum"], params["limit"]["maximum"]

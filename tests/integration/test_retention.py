@@ -153,6 +153,9 @@ def test_deskctl_purge_does_the_same_on_demand():
         for ref in (olds[2], fresh):
             assert alice.get(f"/api/v1/tickets/{ref}").status == 200
         assert "0 tickets" in d.ctl("purge").stdout
+        # The purged tickets' words left the search index with them.
+        found = alice.get("/api/v1/tickets?view=all&q=old")
+        assert [t["ref"] for t in found.json["tickets"]] == [olds[2]], found
         v = d.ctl("verify", check=False)
         assert v.returncode == 0, v.stdout
         # Without a retention setting, or with bad arguments, nothing happens.

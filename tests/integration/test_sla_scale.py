@@ -21,7 +21,9 @@ import subprocess
 import tempfile
 import time
 
-from harness import DESKCTL, run, test, wait_for
+import threading
+
+from harness import DESKCTL, rss_anon_kb, run, sanitized, test, wait_for
 from sla_clock import MIN, T0, Clocked
 
 N_TICKETS = 100_000
@@ -216,6 +218,34 @@ def start_up_and_timer_work_do_not_grow_with_100000_tickets():
         for ref in sample:
             s = w.get(ref)["sla"]
             assert s["triage"]["state"] == "running" and not s["triage"]["breached"], (ref, s)
+
+        # the whole list as CSV streams in constant memory
+        pid, peak, exporting = d.proc.pid, [], [True]
+        base = rss_anon_kb(pid)
+
+        def watch():
+            while exporting[0]:
+                peak.append(rss_anon_kb(pid))
+                time.sleep(0.05)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            r = w.agent.get("/api/v1/tickets/export?format=csv&view=all")
+        finally:
+            exporting[0] = False
+            watcher.join()
+        assert r.status == 200 and r.header("Transfer-Encoding") == "chunked", r.headers
+        assert r.data.count(b"\r\n") == N_TICKETS + 1, r.data[-200:]
+        took(f"exported, deskd RssAnon {base} KiB, at most {max(peak)} KiB while exporting")
+        if not sanitized(pid):
+            assert max(peak) - base < 24 * 1024, (base, max(peak))
+        # a search over all of them: a word every ticket holds pages like
+        # the list, and a wildcard finds the same
+        for q in ("printer", "print*", "*rinte*"):
+            r = w.agent.get(f"/api/v1/tickets?view=all&limit=100&q={q}")
+            assert r.status == 200 and len(r.full_json["tickets"]) == 100, r
+            assert r.full_json["next_cursor"], r.full_json
+        took("searched")
 
         def runs(since, kind=None):
             return [line for line in d.log_lines("sla_timer_run")[since:]

@@ -177,6 +177,12 @@ TRAVERSALS = [
     "/index.html/", "/index.html/x", "/nothing.html", "/" + "a" * 2000 + ".html",
     "/" + "a/" * 600 + "x.html", "/%ff%fe.html", "http://x/../secret.txt",
     "/api/x.json", "/api/v1/x.json", "/healthz/",
+    # overlong UTF-8 dots, mixed and doubled encodings, backslashes
+    "/%c0%ae%c0%ae/secret.txt", "/%e0%80%ae%e0%80%ae/secret.txt", "/..%252fsecret.txt",
+    "/%25%32%65%25%32%65/secret.txt", "/.%2e%2f.%2e%2fsecret.txt",
+    "/sub/%2e%2e%2f%2e%2e%2fsecret.txt", "/sub/..%5c..%5csecret.txt",
+    "/%2e%2e%5c%2e%2e%5csecret.txt", "/sub\\..\\..\\secret.txt", "/..;/secret.txt",
+    "/sub/..%00/secret.txt", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
 ]
 
 

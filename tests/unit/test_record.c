@@ -645,9 +645,53 @@ static void test_org_confirm_all(void **state)
 	mp_done(&m);
 }
 
+/* msgpack hands an empty string over as a NULL pointer with size 0; it
+ * decodes as "" (found by tests/fuzz: memchr and memcpy were given the NULL
+ * pointer, undefined even for size 0). */
+static void test_empty_string(void **state)
+{
+	struct mp m;
+	struct user u;
+	struct org o;
+
+	(void)state;
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 3);
+	msgpack_pack_uint64(&m.pk, 0);
+	msgpack_pack_uint64(&m.pk, 1);
+	msgpack_pack_uint64(&m.pk, 1);
+	msgpack_pack_uint64(&m.pk, 7);
+	msgpack_pack_uint64(&m.pk, 8);
+	mp_cstr(&m, "");
+	assert_int_equal(user_decode(m.sb.data, m.sb.size, &u), 0);
+	assert_non_null(u.phone);
+	assert_string_equal(u.phone, "");
+	user_free(&u);
+	mp_done(&m);
+
+	mp_init(&m);
+	msgpack_pack_map(&m.pk, 4);
+	msgpack_pack_uint64(&m.pk, 0);
+	msgpack_pack_uint64(&m.pk, 1);
+	msgpack_pack_uint64(&m.pk, 1);
+	msgpack_pack_uint64(&m.pk, 5);
+	msgpack_pack_uint64(&m.pk, 2);
+	mp_cstr(&m, "");
+	msgpack_pack_uint64(&m.pk, 5);
+	msgpack_pack_array(&m.pk, 1);
+	mp_cstr(&m, "");
+	assert_int_equal(org_decode(m.sb.data, m.sb.size, &o), 0);
+	assert_string_equal(o.name, "");
+	assert_int_equal(o.n_services, 1);
+	assert_string_equal(o.services[0], "");
+	org_free(&o);
+	mp_done(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_string),
 		cmocka_unit_test(test_org_confirm_all),
 		cmocka_unit_test(test_user_roundtrip),
 		cmocka_unit_test(test_org_roundtrip),

@@ -2,6 +2,7 @@
 #include "test.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -54,6 +55,22 @@ static void test_numbers_and_times(void **state)
 	};
 	char *out = csv_of(cells, sizeof cells / sizeof cells[0]);
 	assert_string_equal(out, "\xEF\xBB\xBF" "42,4.50,2026-11-18 11:06:40,\r\n");
+	free(out);
+}
+
+/* Numbers no whole-number conversion can hold (found by tests/fuzz: the
+ * cast of an infinity to long long was undefined): infinities and NaN are
+ * left empty, large values keep their digits. */
+static void test_numbers_out_of_range(void **state)
+{
+	(void)state;
+	struct sheet_cell cells[] = {
+		{ .kind = CELL_NUMBER, .number = INFINITY }, { .kind = CELL_NUMBER, .number = -INFINITY },
+		{ .kind = CELL_NUMBER, .number = NAN }, { .kind = CELL_NUMBER, .number = 1e300 },
+		{ .kind = CELL_NUMBER, .number = -9007199254740991.0 },
+	};
+	char *out = csv_of(cells, sizeof cells / sizeof cells[0]);
+	assert_string_equal(out, "\xEF\xBB\xBF,,,1.0000000000000001e+300,-9007199254740991\r\n");
 	free(out);
 }
 
@@ -148,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_csv_quotes_as_rfc4180),
 		cmocka_unit_test(test_formula_like_text_is_guarded),
 		cmocka_unit_test(test_numbers_and_times),
+		cmocka_unit_test(test_numbers_out_of_range),
 		cmocka_unit_test(test_xlsx_is_a_zip_and_leaves_no_file),
 		cmocka_unit_test(test_xlsx_finished_by_a_child),
 		cmocka_unit_test(test_formats_and_months_parse),

@@ -356,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_zone_names),
 		cmocka_unit_test(test_zone_conversions),
 		cmocka_unit_test(test_tz_restored),
+		cmocka_unit_test(test_environment_untouched),
 		cmocka_unit_test(test_calendar_round_trip),
 		cmocka_unit_test(test_calendar_bad_documents),
 		cmocka_unit_test(test_calendar_check),

@@ -60,6 +60,7 @@ static inline struct sla_calendar cal_from(const char *text)
 void test_zone_names(void **state);
 void test_zone_conversions(void **state);
 void test_tz_restored(void **state);
+void test_environment_untouched(void **state);
 /* test_sla_json.c */
 void test_calendar_round_trip(void **state);
 void test_calendar_bad_documents(void **state);

@@ -119,6 +119,27 @@ static void exercise(void)
 	assert_int_equal(sla_time_to_local("Europe/Nowhere", 0, &l), DK_ERR_INVALID);
 }
 
+/* The environment is never written: other threads (libcurl's and
+ * OpenSSL's getenv in the mail delivery thread) read it meanwhile, and a
+ * setenv that moves it under them crashes them. */
+void test_environment_untouched(void **state)
+{
+	extern char **environ;
+	char **before = environ;
+	const char *tz = getenv("TZ");
+	char *saved = tz ? strdup(tz) : NULL;
+
+	(void)state;
+	unsetenv("TZ");
+	before = environ;
+	exercise();
+	assert_ptr_equal(environ, before);
+	assert_null(getenv("TZ"));
+	if (saved)
+		setenv("TZ", saved, 1);
+	free(saved);
+}
+
 void test_tz_restored(void **state)
 {
 	const char *orig = getenv("TZ");

@@ -13,7 +13,7 @@
 /* Every database is either written by dump or derived from what it writes
  * (and rebuilt by restore through store_*_put). A database added to
  * storage must be placed in one of the two groups here and in restore. */
-_Static_assert(DB_COUNT == 24, "a new database: decide whether dump writes it (cmd_dump.c) "
+_Static_assert(DB_COUNT == 26, "a new database: decide whether dump writes it (cmd_dump.c) "
 			       "and how restore reads it back (cmd_restore.c)");
 static const enum store_db dumped[] = {
 	DB_META,    /* sequences, documents, other values */
@@ -28,7 +28,7 @@ static const enum store_db dumped[] = {
 	DB_ATTACHMENTS, DB_BLOBS, /* as stored: verify checks them */
 };
 /* Derived: users_by_email, users_by_role, orgs_by_name, session_expiry,
- * sessions_by_user, ticket_list, ticket_counts, closed. */
+ * sessions_by_user, ticket_list, ticket_counts, closed, search, search_terms. */
 
 struct dump {
 	struct ctl_progress progress;

@@ -20,15 +20,20 @@ let sortSupported = true;
 
 // Fetches one page. sort 'oldest' is sent only when asked for: deskd lists
 // newest first by default, and one that does not know sort yet answers
-// 400; then the list comes newest first and fellBack is true.
+// 400; then the list comes newest first and fellBack is true. With search
+// words (extra.q) deskd sorts by relevance unless told otherwise, so
+// 'newest' is sent then and 'relevance' is not.
 export async function fetchTickets({ view, cursor, sort, limit = 25, extra = {} }) {
   const query = { view, limit, cursor, ...extra };
-  if (sort && sort !== 'newest' && sortSupported) query.sort = sort;
+  if (sort && sort !== 'relevance' && (sort !== 'newest' || extra.q) && sortSupported) query.sort = sort;
   try {
     const data = await get('/tickets', { query });
     return { data, fellBack: false };
   } catch (err) {
-    if (query.sort && err.status === 400 && (err.field === 'sort' || err.code === 'unknown_parameter')) {
+    // only the date and due orders fall back; a refused search or filter
+    // is the caller's to show
+    const fallsBack = (query.sort === 'oldest' || query.sort === 'due') && !query.q;
+    if (fallsBack && err.status === 400 && (err.field === 'sort' || (err.code === 'unknown_parameter' && !err.field))) {
       sortSupported = false;
       delete query.sort;
       const data = await get('/tickets', { query });

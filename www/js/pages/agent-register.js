@@ -4,9 +4,11 @@
 // service and sub-category. On success the new ticket opens.
 
 import { post } from '../api.js';
+import { filePicker, uploadFiles } from '../attachments.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { catalogue } from '../lookups.js';
+import { setFlash } from '../session.js';
 import { ticketHref } from '../ticket-list.js';
 import {
   busy, clearErrors, EMAIL_RE, field, focusField, formError, sensitivePrompt, setFormError, showApiError, showFieldErrors,
@@ -40,6 +42,9 @@ export async function render(ctx) {
   const sub = h('select', {});
   const title = h('input', { type: 'text', maxlength: '200', autocomplete: 'off' });
   const description = h('textarea', { rows: '7' });
+  // sent after the ticket exists, onto its creation, as on the customers' form
+  const picker = filePicker({ name: 'register' });
+  picker.dropOn(description);
   const subField = field({ label: t('register.subcategory'), control: sub, name: 'subcategory' });
 
   function fillSubs() {
@@ -66,6 +71,7 @@ export async function render(ctx) {
       subField),
     field({ label: t('new.field.title'), control: title, name: 'title', required: true }),
     field({ label: t('new.field.description'), control: description, name: 'description', required: true }),
+    picker.el,
     confirmSlot,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'button button-primary' }, t('register.submit')),
@@ -94,7 +100,14 @@ export async function render(ctx) {
     await busy(form, async () => {
       try {
         const data = await post('/tickets', body);
-        ctx.navigate(ticketHref(data.ticket.ref));
+        const ref = data.ticket.ref;
+        try {
+          await uploadFiles(ref, 1, picker.files());
+        } catch (err) {
+          if (err.handled) return;
+          setFlash('error', t('files.failed_new', { ref, message: err.message }), { href: ticketHref(ref), text: t('new.open_it', { ref }) });
+        }
+        ctx.navigate(ticketHref(ref));
       } catch (err) {
         if (err.code === 'sensitive_data') {
           clearErrors(form);
