@@ -143,20 +143,54 @@ static int hit_id_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Merges the sorted runs h[bound[i]..bound[i+1]) pairwise until one run
+ * is left: each term's tickets come in id order, so this is O(n log runs)
+ * where sorting all of them would be O(n log n). */
+static int runs_merge(struct hits *s, size_t *bound, size_t runs)
+{
+	struct search_hit *tmp = malloc(s->n * sizeof *tmp);
+	if (!tmp)
+		return DK_ERR_NOMEM;
+	while (runs > 1) {
+		size_t out = 0, r;
+		for (r = 0; r + 1 < runs; r += 2) {
+			size_t a = bound[r], am = bound[r + 1], b = am, bm = bound[r + 2], k = a;
+			while (a < am && b < bm)
+				tmp[k++] = s->h[b].id < s->h[a].id ? s->h[b++] : s->h[a++];
+			while (a < am)
+				tmp[k++] = s->h[a++];
+			while (b < bm)
+				tmp[k++] = s->h[b++];
+			memcpy(s->h + bound[r], tmp + bound[r], (bm - bound[r]) * sizeof *tmp);
+			bound[out++] = bound[r];
+		}
+		if (r < runs)
+			bound[out++] = bound[r];
+		bound[out] = s->n;
+		runs = out;
+	}
+	free(tmp);
+	return 0;
+}
+
 /* Every ticket of a word, ascending, each once with its best weight. */
 static int word_read(const struct find *f, const struct word *w, struct hits *out)
 {
-	int rc = 0;
-	size_t i, j = 0;
+	size_t *bound = malloc((w->n + 1) * sizeof *bound), i, j = 0;
+	int rc = bound ? 0 : DK_ERR_NOMEM;
 
 	for (i = 0; i < w->n && rc == 0; i++) {
 		struct read r = { f, &w->terms[i], out };
+		bound[i] = out->n;
 		rc = store_search_postings(f->txn, w->terms[i].text, w->terms[i].len, read_fn, &r);
 	}
+	if (rc == 0 && out->n && w->n > 1) {
+		bound[w->n] = out->n;
+		rc = runs_merge(out, bound, w->n);
+	}
+	free(bound);
 	if (rc || out->n == 0)
 		return rc;
-	if (w->n > 1)
-		qsort(out->h, out->n, sizeof *out->h, hit_id_cmp);
 	for (i = 1; i < out->n; i++) {
 		if (out->h[i].id == out->h[j].id) {
 			if (out->h[i].score > out->h[j].score)
