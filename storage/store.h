@@ -51,11 +51,13 @@
  *    built from the tickets.
  * 8: attachments and blobs (start empty: nothing to build).
  * 9: search and search_terms, built from the tickets and their timelines.
+ * 10: a requester is listed (SCOPE_PARTY) only while they belong to the
+ *    ticket's organisation; lists and counts rebuilt.
  * Opening an older database for writing builds what it lacks once
  * (store_tickets_reindex, the session and role indexes,
  * store_deadlines_rebuild, the closed table and the search index); a read-only open sees the
  * tables it lacks as empty. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;     /* opaque: the environment and its databases */
 struct store_txn; /* opaque: one LMDB transaction */
@@ -203,7 +205,9 @@ int store_events_each(struct store_txn *txn, uint64_t ticket_id, store_event_fn 
  * or for 0 the default workflow's category of its status. Scope ids:
  *   SCOPE_ALL           0
  *   SCOPE_ORG           the ticket's organisation
- *   SCOPE_PARTY         each party: the requester and every participant
+ *   SCOPE_PARTY         each party: the requester (while in the ticket's
+ *                       organisation, as they see it only then) and every
+ *                       participant
  *   SCOPE_ORG_SHARED    the organisation, for tickets shared_with_org
  *   SCOPE_PARTY_SHARED  each party of a ticket shared_with_org; counts only
  *                       (no list), to take the overlap out of the customer

@@ -96,6 +96,14 @@ int store_closed_reindex(struct store_txn *txn);
  * write other tables, not the tickets table. */
 typedef int (*store_decoded_ticket_fn)(struct store_txn *txn, const struct ticket *t, void *arg);
 int store_tickets_each_decoded(struct store_txn *txn, store_decoded_ticket_fn fn, void *arg);
+/* Rebuilds ticket_list and ticket_counts (not the day counts, which may
+ * count purged tickets) from every ticket. */
+int store_lists_reindex(struct store_txn *txn);
+/* A user who asks for tickets moved from one organisation to another (0:
+ * none): their requests in either move their party entries as the
+ * requester's organisation now implies (store_tickets.c). */
+int store_tickets_requester_moved(struct store_txn *txn, uint64_t user_id, uint64_t from_org,
+				  uint64_t to_org);
 /* Deletes a ticket's record, timeline, and list, count and closed entries
  * (store_tickets.c); the SLA part is store_ticket_purge's. */
 int store_ticket_del(struct store_txn *txn, uint64_t id);

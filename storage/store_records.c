@@ -352,6 +352,9 @@ int store_user_put(struct store_txn *txn, const struct user *old, struct user *u
 	if (rc)
 		goto out;
 	rc = role_move(txn, old, u);
+	/* the lists follow a requester to their new organisation */
+	if (rc == 0 && old && old->org_id != u->org_id)
+		rc = store_tickets_requester_moved(txn, u->id, old->org_id, u->org_id);
 out:
 	if (rc && new_id)
 		u->id = 0;

@@ -56,7 +56,38 @@ static enum status_category ticket_category(const struct ticket *t)
 	return status_category(t->status);
 }
 
-static int entries_build(const struct ticket *t, struct entries *out)
+/* requester_org's answer for a requester who is no user (yet): listed. */
+#define ORG_UNKNOWN UINT64_MAX
+
+/* Whether the requester is listed as a party: not when they belong to
+ * another organisation than the ticket's, as the visibility rule
+ * (proto/access.c) lets a customer see what they asked only in their own;
+ * one who moved away keeps the tickets they are a participant of. */
+static bool requester_listed(uint64_t requester_org, const struct ticket *t)
+{
+	return requester_org == ORG_UNKNOWN || (requester_org != 0 && requester_org == t->org_id);
+}
+
+/* The organisation of the ticket's requester now (0: none; ORG_UNKNOWN:
+ * no such user). */
+static int requester_org(struct store_txn *txn, const struct ticket *t, uint64_t *out)
+{
+	struct user u;
+	int rc;
+
+	*out = ORG_UNKNOWN;
+	if (!t->requester_id)
+		return 0;
+	rc = store_user_get(txn, t->requester_id, &u);
+	if (rc == DK_ERR_NOTFOUND)
+		return 0;
+	if (rc == 0)
+		*out = u.org_id;
+	user_free(&u);
+	return rc;
+}
+
+static int entries_build(const struct ticket *t, uint64_t req_org, struct entries *out)
 {
 	uint8_t buckets[3];
 	size_t nb = 0, ns = 0, max, i, j;
@@ -89,7 +120,8 @@ static int entries_build(const struct ticket *t, struct entries *out)
 	scope_add(scopes, &ns, SCOPE_ALL, 0);
 	scope_add(scopes, &ns, SCOPE_ORG, t->org_id);
 	scope_add(scopes, &ns, SCOPE_ASSIGNEE, t->assignee_id);
-	scope_add(scopes, &ns, SCOPE_PARTY, t->requester_id);
+	if (requester_listed(req_org, t))
+		scope_add(scopes, &ns, SCOPE_PARTY, t->requester_id);
 	for (i = 0; i < t->n_participants; i++)
 		scope_add(scopes, &ns, SCOPE_PARTY, t->participants[i]);
 	/* requests still waiting for an approver's decision */
@@ -97,7 +129,8 @@ static int entries_build(const struct ticket *t, struct entries *out)
 		scope_add(scopes, &ns, SCOPE_APPROVAL, t->org_id);
 	if (shared) {
 		scope_add(scopes, &ns, SCOPE_ORG_SHARED, t->org_id);
-		scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->requester_id);
+		if (requester_listed(req_org, t))
+			scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->requester_id);
 		for (i = 0; i < t->n_participants; i++)
 			scope_add(scopes, &ns, SCOPE_PARTY_SHARED, t->participants[i]);
 	}
@@ -276,11 +309,17 @@ int store_ticket_put(struct store_txn *txn, const struct ticket *old, struct tic
 	if (rc)
 		return rc;
 	/* both entry sets first: a bad status fails before any write */
-	rc = entries_build(t, &to);
+	uint64_t req_org = 0, old_req_org = 0;
+	rc = requester_org(txn, t, &req_org);
+	if (rc == 0 && old)
+		rc = old->requester_id == t->requester_id ? (old_req_org = req_org, 0)
+							 : requester_org(txn, old, &old_req_org);
+	if (rc == 0)
+		rc = entries_build(t, req_org, &to);
 	if (rc)
 		goto out;
 	if (old) {
-		rc = entries_build(old, &from);
+		rc = entries_build(old, old_req_org, &from);
 		if (rc)
 			goto out;
 	}
@@ -325,7 +364,10 @@ int store_ticket_del(struct store_txn *txn, uint64_t id)
 	rc = store_ticket_get(txn, id, &t);
 	if (rc)
 		return rc;
-	rc = entries_build(&t, &from);
+	uint64_t req_org;
+	rc = requester_org(txn, &t, &req_org);
+	if (rc == 0)
+		rc = entries_build(&t, req_org, &from);
 	if (rc == 0)
 		rc = index_move(txn, id, &from, &none);
 	if (rc == 0)
@@ -393,23 +435,108 @@ out:
 	return rc;
 }
 
+struct reindex {
+	uint64_t *n_tickets;
+	bool days; /* the day counts too */
+};
+
 static int reindex_one(struct store_txn *txn, const struct ticket *t, void *arg)
 {
-	uint64_t *n_tickets = arg;
-	struct entries none = { 0 }, to;
-	int rc = entries_build(t, &to);
+	struct reindex *x = arg;
+	struct entries none = { 0 }, to = { 0 };
+	uint64_t req_org;
+	int rc = requester_org(txn, t, &req_org);
+	if (rc == 0)
+		rc = entries_build(t, req_org, &to);
 	if (rc == 0)
 		rc = index_move(txn, t->id, &none, &to);
-	if (rc == 0)
+	if (rc == 0 && x->days)
 		rc = days_move(txn, NULL, t);
 	free(to.e);
-	if (rc == 0 && n_tickets)
-		(*n_tickets)++;
+	if (rc == 0 && x->n_tickets)
+		(*x->n_tickets)++;
+	return rc;
+}
+
+int store_lists_reindex(struct store_txn *txn)
+{
+	struct reindex x = { NULL, false };
+	int mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_LIST], 0);
+
+	if (mrc == 0)
+		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_TICKET_COUNTS], 0);
+	if (mrc)
+		return store_err(txn, mrc, "reindex");
+	return store_tickets_each_decoded(txn, reindex_one, &x);
+}
+
+/* The ids of one list, gathered before anything changes. */
+struct id_vec {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int gather(uint64_t id, void *arg)
+{
+	struct id_vec *ids = arg;
+	if (DK_GROW(ids->v, ids->cap, ids->n, 256))
+		return DK_ERR_NOMEM;
+	ids->v[ids->n++] = id;
+	return 0;
+}
+
+/* One ticket of the mover's: its party entries as the old organisation
+ * implied them become what the new one implies. */
+static int requester_move_one(struct store_txn *txn, uint64_t id, uint64_t user_id,
+			      uint64_t from_org, uint64_t to_org)
+{
+	struct entries from = { 0 }, to = { 0 };
+	struct ticket t;
+	int rc = store_ticket_get(txn, id, &t);
+
+	if (rc)
+		return rc == DK_ERR_NOTFOUND ? 0 : rc;
+	if (t.requester_id == user_id &&
+	    requester_listed(from_org, &t) != requester_listed(to_org, &t)) {
+		rc = entries_build(&t, from_org, &from);
+		if (rc == 0)
+			rc = entries_build(&t, to_org, &to);
+		if (rc == 0)
+			rc = index_move(txn, id, &from, &to);
+		/* a ticket without a usable status has no entries to move */
+		if (rc == DK_ERR_INVALID)
+			rc = 0;
+	}
+	free(from.e);
+	free(to.e);
+	ticket_free(&t);
+	return rc;
+}
+
+int store_tickets_requester_moved(struct store_txn *txn, uint64_t user_id, uint64_t from_org,
+				  uint64_t to_org)
+{
+	const uint64_t orgs[2] = { from_org, to_org };
+	int rc = 0;
+
+	/* the tickets a requester asked for are those of the organisations
+	 * they asked them in: the one left and the one joined */
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		struct id_vec ids = { 0 };
+
+		if (!orgs[i] || (i == 1 && orgs[1] == orgs[0]))
+			continue;
+		rc = store_ticket_walk(txn, SCOPE_ORG, orgs[i], BUCKET_ALL, 0, true, gather, &ids);
+		for (size_t j = 0; rc == 0 && j < ids.n; j++)
+			rc = requester_move_one(txn, ids.v[j], user_id, from_org, to_org);
+		free(ids.v);
+	}
 	return rc;
 }
 
 int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
 {
+	struct reindex x = { n_tickets, true };
 	int mrc;
 
 	if (n_tickets)
@@ -421,7 +548,7 @@ int store_tickets_reindex(struct store_txn *txn, uint64_t *n_tickets)
 		mrc = mdb_drop(txn->txn, txn->s->dbi[DB_DAY_COUNTS], 0);
 	if (mrc)
 		return store_err(txn, mrc, "reindex");
-	return store_tickets_each_decoded(txn, reindex_one, n_tickets);
+	return store_tickets_each_decoded(txn, reindex_one, &x);
 }
 
 int store_event_append(struct store_txn *txn, struct ticket *t, struct ticket_event *e)

@@ -38,8 +38,16 @@ int store_upgrade(struct store_txn *txn, uint32_t from)
 	}
 	/* version 8 added attachments and blobs, which start empty; version
 	 * 9 the search index, which the tickets and timelines imply */
-	if (from < 9)
-		return store_search_reindex(txn);
+	if (from < 9) {
+		rc = store_search_reindex(txn);
+		if (rc)
+			return rc;
+	}
+	/* version 10: a requester is a party only while in the ticket's
+	 * organisation (store_tickets.c); the lists before 3 were rebuilt
+	 * above with this rule already */
+	if (from < 10 && from >= 3)
+		return store_lists_reindex(txn);
 	return 0;
 }
 

@@ -29,6 +29,7 @@ static const char *const bucket_names[] = { "all", "open", "closed", "resolved" 
  * key last (none: from the first). */
 struct fill {
 	struct store_txn *src;
+	enum store_db db;  /* DB_USERS first (the lists need the requesters' organisations), then DB_TICKETS */
 	uint8_t last[STORE_KEY_MAX];
 	size_t last_len;  /* 0: start at the first ticket */
 	uint8_t next[STORE_KEY_MAX]; /* out: the last key of this batch */
@@ -64,9 +65,9 @@ static int fill_batch(struct store_txn *dst, void *arg)
 
 	f->done = true;
 	f->next_len = 0;
-	rc = store_cursor_open(f->src, DB_TICKETS, &c);
+	rc = store_cursor_open(f->src, f->db, &c);
 	if (rc)
-		return rc;
+		return rc == DK_ERR_NOTFOUND ? (f->done = true, 0) : rc;
 	if (f->last_len) {
 		k.mv_size = f->last_len;
 		k.mv_data = f->last;
@@ -81,6 +82,21 @@ static int fill_batch(struct store_txn *dst, void *arg)
 
 		memcpy(f->next, k.mv_data, k.mv_size);
 		f->next_len = k.mv_size;
+		if (f->db == DB_USERS) {
+			struct user u;
+			/* users that do not decode are reported by the user walk */
+			if (!key_id_parse(k.mv_data, k.mv_size, &id) ||
+			    user_decode(v.mv_data, v.mv_size, &u) != 0)
+				continue;
+			u.id = id;
+			rc = store_user_put(dst, NULL, &u);
+			user_free(&u);
+			/* a duplicate e-mail is reported by the user walk */
+			if (rc && rc != DK_ERR_EXISTS && rc != DK_ERR_INVALID)
+				goto out;
+			rc = 0;
+			continue;
+		}
 		/* records that do not decode are reported by the ticket walk */
 		if (!key_id_parse(k.mv_data, k.mv_size, &id) ||
 		    ticket_decode(v.mv_data, v.mv_size, &t) != 0)
@@ -304,7 +320,7 @@ int verify_ticket_indexes(struct verify *v)
 						 DB_DAY_COUNTS, DB_SEARCH, DB_SEARCH_TERMS };
 	struct store_opts o = { .create = true };
 	const char *tmp = getenv("TMPDIR");
-	struct fill f = { .src = v->txn };
+	struct fill f = { .src = v->txn, .db = DB_USERS };
 	struct store_txn *want = NULL;
 	struct store *scratch = NULL;
 	char dir[PATH_MAX], err[256];
@@ -323,10 +339,15 @@ int verify_ticket_indexes(struct verify *v)
 	rc = store_open(dir, &o, &scratch, err, sizeof err);
 	if (rc)
 		verify_report(v, DB_TICKET_LIST, "", "cannot make a scratch database: %s", err);
-	while (rc == 0 && !f.done) {
-		rc = store_write(scratch, fill_batch, &f);
-		memcpy(f.last, f.next, f.next_len);
-		f.last_len = f.next_len;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		f.db = pass ? DB_TICKETS : DB_USERS;
+		f.done = false;
+		f.last_len = 0;
+		while (rc == 0 && !f.done) {
+			rc = store_write(scratch, fill_batch, &f);
+			memcpy(f.last, f.next, f.next_len);
+			f.last_len = f.next_len;
+		}
 	}
 	if (rc == 0)
 		rc = store_txn_begin(scratch, false, &want);
